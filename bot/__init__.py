@@ -1,0 +1,1 @@
+"""pcibot: Lạng Sơn business feedback chatbot."""

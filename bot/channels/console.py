@@ -1,0 +1,152 @@
+"""The terminal channel: a local chat with the bot; buttons become numbered choices; /as switches identity."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TextIO
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.base import Button, Contact, Delivery, Incoming, Outgoing, SendResult
+from bot.core.notify import release_held
+from storage.models import Agency, Officer
+
+NAME = "console"
+USAGE = "/as enterprise | /as officer <agency_id> | /as head <agency_id> | /as coordinator | /as admin"
+
+
+class ConsoleChannel:
+    """Reads lines from a terminal, prints what the bot sends; one process-wide simulated user at a time."""
+
+    name = NAME
+
+    def __init__(
+        self,
+        maker: async_sessionmaker[AsyncSession],
+        handle: Callable[[Incoming], Awaitable[bool]],
+        now: Callable[[], datetime],
+        out: TextIO = sys.stdout,
+        coordinator_agency: str = "so_tai_chinh",
+    ) -> None:
+        self.maker = maker
+        self.handle = handle
+        self.now = now
+        self.out = out
+        self.coordinator_agency = coordinator_agency
+        self.user_id = "enterprise"
+        self.chat_id = "enterprise"
+        self.is_group = False
+        self.buttons: dict[str, list[Button]] = {}
+
+    @property
+    def prompt(self) -> str:
+        """Who is typing, shown before each input line."""
+        return f"[{self.user_id}@{self.chat_id}]> "
+
+    async def start(self) -> None:
+        """Nothing to connect to."""
+
+    async def stop(self) -> None:
+        """Nothing to close."""
+
+    async def deliver(self, target: Delivery, message: Outgoing) -> SendResult:
+        """Print a message with its buttons numbered; remember them for a numeric answer."""
+        flat = [b for row in message.buttons for b in row]
+        self.buttons[target.chat_id] = flat
+        lines = [f"── {target.chat_id} ──", message.text]
+        lines += [f"  📎 {a.kind}: {a.name or a.ref}" for a in message.attachments]
+        lines += [f"  [{i}] {b.label}" for i, b in enumerate(flat, 1)]
+        if message.request_contact:
+            lines.append("  (/contact <số điện thoại> [họ tên] để chia sẻ số điện thoại)")
+        self.out.write("\n".join(lines) + "\n")
+        self.out.flush()
+        return SendResult(ok=True, message_id=str(target.outbox_id))
+
+    async def _switch(self, arg: str) -> None:
+        parts = arg.split()
+        role = parts[0].lower() if parts else ""
+        if role == "enterprise":
+            self.user_id, self.chat_id, self.is_group = "enterprise", "enterprise", False
+            self.out.write("Đang đóng vai doanh nghiệp.\n")
+            return
+        if role in {"coordinator", "admin"}:
+            agency_id: str | None = self.coordinator_agency if role == "coordinator" else None
+        elif role in {"officer", "head"} and len(parts) == 2:
+            agency_id = parts[1]
+        else:
+            self.out.write(f"Cú pháp: {USAGE}\n")
+            return
+        user = f"{role}-{agency_id}" if agency_id else role
+        async with self.maker() as session, session.begin():
+            if agency_id is not None:
+                agency = await session.get(Agency, agency_id)
+                if agency is None:
+                    self.out.write(f"Không có cơ quan «{agency_id}». {USAGE}\n")
+                    return
+                if agency.group_chat_id is None:
+                    agency.group_channel, agency.group_chat_id = NAME, f"group-{agency_id}"
+                    await release_held(session, channel=NAME, chat_id=agency.group_chat_id, agency_id=agency_id)
+            officer = (
+                await session.execute(select(Officer).where(Officer.channel == NAME, Officer.user_id == user))
+            ).scalar_one_or_none()
+            if officer is None:
+                session.add(
+                    Officer(
+                        channel=NAME,
+                        user_id=user,
+                        display_name=user,
+                        agency_id=agency_id,
+                        role=role,
+                        active=True,
+                        created_at=self.now(),
+                    )
+                )
+        self.user_id, self.chat_id, self.is_group = user, f"group-{agency_id}" if agency_id else "admin", True
+        self.out.write(f"Đang đóng vai {role} {agency_id or ''} trong nhóm {self.chat_id}.\n")
+
+    def _incoming(self, line: str) -> Incoming:
+        text = line.strip()
+        button = None
+        contact = None
+        choices = self.buttons.get(self.chat_id, [])
+        if text.isdigit() and 1 <= int(text) <= len(choices):
+            button, text = choices[int(text) - 1].payload, ""
+        elif text.startswith("/contact "):
+            phone, _, name = text[len("/contact ") :].strip().partition(" ")
+            contact, text = Contact(phone=phone, name=name.strip()), ""
+        return Incoming(
+            channel=NAME,
+            user_id=self.user_id,
+            chat_id=self.chat_id,
+            text=text,
+            button=button,
+            is_group=self.is_group,
+            contact=contact,
+            display_name=self.user_id,
+        )
+
+    async def feed(self, line: str) -> None:
+        """Handle one typed line (identity switches stay local to the console)."""
+        if line.strip().startswith("/as"):
+            await self._switch(line.strip()[3:])
+            return
+        if not line.strip():
+            return
+        await self.handle(self._incoming(line))
+
+    async def repl(self, after: Callable[[], Awaitable[None]]) -> None:
+        """Read stdin until EOF; `after` runs after each line (delivers the outbox)."""
+        loop = asyncio.get_running_loop()
+        self.out.write(f"pcibot — kênh dòng lệnh. {USAGE}. Ctrl-D để thoát.\n")
+        while True:
+            self.out.write(self.prompt)
+            self.out.flush()
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                return
+            await self.feed(line)
+            await after()

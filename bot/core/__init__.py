@@ -1,0 +1,1 @@
+"""Core domain logic: pure, framework-free building blocks."""

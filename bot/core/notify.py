@@ -1,0 +1,346 @@
+"""What each lifecycle change tells whom: outbox rows for the business, the agencies and the working group."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Attachment as OutAttachment
+from bot.channels.base import Button, Outgoing
+from bot.core.fmt import fmt_date
+from bot.core.i18n import t
+from bot.core.services import Core
+from storage.models import Agency, Attachment, Identity, KeyValue, OutboxMessage, Ticket
+
+WORKING_GROUP_KEY = "working_group_chat"
+
+
+def enqueue(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    channel: str,
+    chat_id: str,
+    audience: str,
+    message: Outgoing,
+    thread_id: str | None = None,
+    ticket_id: int | None = None,
+    identity_id: int | None = None,
+    agency_id: str | None = None,
+    dedupe_key: str | None = None,
+    held: bool = False,
+) -> OutboxMessage:
+    """Add one outbound message to the outbox (committed with the caller's transaction)."""
+    row = OutboxMessage(
+        created_at=now,
+        channel=channel,
+        chat_id=chat_id,
+        thread_id=thread_id,
+        audience=audience,
+        ticket_id=ticket_id,
+        identity_id=identity_id,
+        agency_id=agency_id,
+        payload=message.to_payload(),
+        state="held" if held else "pending",
+        attempts=0,
+        next_attempt_at=now,
+        dedupe_key=dedupe_key,
+    )
+    session.add(row)
+    return row
+
+
+def kind_label(kind: str, lang: str = "vi") -> str:
+    """Localized name of a ticket kind."""
+    return t(f"kind_{kind}", lang)
+
+
+def topic_label(core: Core, topic_id: str | None, lang: str = "vi") -> str:
+    """Localized topic name, or 'not classified'."""
+    if topic_id is None or topic_id not in core.rules.topics_by_id:
+        return t("topic_none", lang)
+    topic = core.rules.topic(topic_id)
+    return {"en": topic.name_en, "zh": topic.name_zh}.get(lang) or topic.name
+
+
+def agency_label(core: Core, agency_id: str) -> str:
+    """Short agency name from the rules."""
+    agency = core.rules.agencies_by_id.get(agency_id)
+    return agency.name if agency else agency_id
+
+
+def agency_signature(core: Core, agency_id: str) -> str:
+    """The signature under an answer: the agency, never the officer."""
+    agency = core.rules.agencies_by_id.get(agency_id)
+    return f"— {agency.full_name if agency else agency_id}"
+
+
+async def to_business(
+    session: AsyncSession,
+    core: Core,
+    ticket: Ticket,
+    key: str,
+    *,
+    buttons: list[list[Button]] | None = None,
+    **params: Any,
+) -> OutboxMessage | None:
+    """A message to the business that submitted the ticket, in its language."""
+    if ticket.identity_id is None:
+        return None
+    identity = await session.get(Identity, ticket.identity_id)
+    if identity is None:
+        return None
+    lang = identity.language or ticket.language
+    params.setdefault("code", ticket.code)
+    params.setdefault("agency", agency_label(core, ticket.agency_id))
+    params.setdefault("signature", agency_signature(core, ticket.agency_id))
+    params.setdefault("due", fmt_date(ticket.answer_due_at))
+    message = Outgoing(text=t(key, lang, **params), buttons=buttons or [])
+    return enqueue(
+        session,
+        core.now(),
+        channel=identity.channel,
+        chat_id=identity.chat_id,
+        audience="business",
+        message=message,
+        ticket_id=ticket.id,
+        identity_id=identity.id,
+    )
+
+
+async def agency_chat(session: AsyncSession, agency_id: str) -> tuple[str, str] | None:
+    """(channel, chat id) of the agency's bound group, if any."""
+    agency = await session.get(Agency, agency_id)
+    if agency is None or not agency.group_chat_id or not agency.group_channel:
+        return None
+    return agency.group_channel, agency.group_chat_id
+
+
+async def to_agency_chat(
+    session: AsyncSession,
+    core: Core,
+    agency_id: str,
+    message: Outgoing,
+    *,
+    ticket: Ticket | None = None,
+    audience: str = "agency",
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """A message to an agency's group; held until the agency binds a group if it has none yet."""
+    chat = await agency_chat(session, agency_id)
+    channel, chat_id = chat if chat else ("", "")
+    return enqueue(
+        session,
+        core.now(),
+        channel=channel,
+        chat_id=chat_id,
+        audience=audience,
+        message=message,
+        ticket_id=ticket.id if ticket else None,
+        agency_id=agency_id,
+        dedupe_key=dedupe_key,
+        held=chat is None,
+    )
+
+
+async def to_agency(
+    session: AsyncSession,
+    core: Core,
+    ticket: Ticket,
+    key: str,
+    attachments: list[tuple[str, str, str | None]] | None = None,
+    **params: Any,
+) -> OutboxMessage:
+    """A Vietnamese notice about a ticket to its current agency's group."""
+    params.setdefault("code", ticket.code)
+    files = [OutAttachment(kind, ref, name) for kind, ref, name in attachments or []]
+    return await to_agency_chat(
+        session,
+        core,
+        ticket.agency_id,
+        Outgoing(text=t(key, "vi", **params), attachments=files),
+        ticket=ticket,
+    )
+
+
+async def working_group_chat(session: AsyncSession) -> tuple[str, str] | None:
+    """(channel, chat id) of the PCI working group's chat, if bound."""
+    row = await session.get(KeyValue, WORKING_GROUP_KEY)
+    if row is None or not row.value.get("chat_id"):
+        return None
+    return str(row.value["channel"]), str(row.value["chat_id"])
+
+
+async def to_working_group(
+    session: AsyncSession,
+    core: Core,
+    message: Outgoing,
+    *,
+    ticket_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """A message to the working group's chat; held until one is bound."""
+    chat = await working_group_chat(session)
+    channel, chat_id = chat if chat else ("", "")
+    return enqueue(
+        session,
+        core.now(),
+        channel=channel,
+        chat_id=chat_id,
+        audience="working_group",
+        message=message,
+        ticket_id=ticket_id,
+        dedupe_key=dedupe_key,
+        held=chat is None,
+    )
+
+
+async def release_held(session: AsyncSession, *, channel: str, chat_id: str, agency_id: str | None) -> int:
+    """After a bind, send what was waiting for that agency (or the working group when agency_id is None)."""
+    cond = (
+        (OutboxMessage.agency_id == agency_id) if agency_id else (OutboxMessage.audience == "working_group")
+    )
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == "held", cond)
+        .values(state="pending", channel=channel, chat_id=chat_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def officer_buttons(code: str) -> list[list[Button]]:
+    """The action buttons under a lead agency's ticket card."""
+    return [
+        [Button("Nhận xử lý", f"take:{code}"), Button("Hỏi thêm", f"ask:{code}")],
+        [
+            Button("Trả lời", f"answer:{code}"),
+            Button("Chuyển", f"transfer:{code}"),
+            Button("Gia hạn", f"extend:{code}"),
+        ],
+    ]
+
+
+async def card(session: AsyncSession, core: Core, ticket: Ticket, *, lead: bool) -> Outgoing:
+    """The ticket card an agency group sees (contact details hidden when confidential)."""
+    lines = [
+        t("card_title" if lead else "card_title_info", "vi", code=ticket.code),
+        t(
+            "card_meta",
+            "vi",
+            kind=kind_label(ticket.kind),
+            topic=topic_label(core, ticket.topic_id),
+            agency=agency_label(core, ticket.agency_id),
+        ),
+        t("card_due", "vi", ack=fmt_date(ticket.ack_due_at), due=fmt_date(ticket.answer_due_at)),
+    ]
+    if ticket.confidential or ticket.kind == "to_cao":
+        lines.append(t("card_confidential", "vi"))
+    else:
+        contact = ", ".join(
+            x
+            for x in (
+                ticket.contact_name,
+                ticket.contact_phone,
+                ticket.company,
+                ticket.tax_code and f"MST {ticket.tax_code}",
+            )
+            if x
+        )
+        lines.append(t("card_contact", "vi", contact=contact or "—"))
+    if ticket.identity_id is not None:
+        identity = await session.get(Identity, ticket.identity_id)
+        if identity is not None and identity.unreachable:
+            lines.append(t("card_unreachable", "vi"))
+    if ticket.transfer_count:
+        lines.append(t("card_transfers", "vi", n=ticket.transfer_count))
+    lines += ["", ticket.text]
+    files = (await session.execute(select(Attachment).where(Attachment.ticket_id == ticket.id))).scalars()
+    return Outgoing(
+        text="\n".join(lines),
+        buttons=officer_buttons(ticket.code) if lead else [],
+        attachments=[OutAttachment(a.kind, a.ref, a.name) for a in files],
+    )
+
+
+async def new_ticket(session: AsyncSession, core: Core, ticket: Ticket) -> None:
+    """Card to the lead agency (or triage), information cards to co-agencies."""
+    await to_agency_chat(
+        session,
+        core,
+        ticket.agency_id,
+        await card(session, core, ticket, lead=True),
+        ticket=ticket,
+        audience="agency_card",
+    )
+    if ticket.state == "triage" or ticket.topic_id is None:
+        return
+    info = await card(session, core, ticket, lead=False)
+    for co in core.rules.topic(ticket.topic_id).co:
+        if co != ticket.agency_id and co in core.rules.agencies_by_id:
+            await to_agency_chat(session, core, co, info, ticket=ticket, audience="agency_info")
+
+
+async def taken(session: AsyncSession, core: Core, ticket: Ticket) -> None:
+    """Tell the business its item is being handled."""
+    await to_business(session, core, ticket, "taken")
+
+
+async def resolved(session: AsyncSession, core: Core, ticket: Ticket) -> None:
+    """The answer, signed by the agency, with rating buttons."""
+    lang = "vi"
+    if ticket.identity_id is not None:
+        identity = await session.get(Identity, ticket.identity_id)
+        lang = (identity.language if identity else None) or ticket.language
+    outcome = t(f"outcome_{ticket.outcome}", lang) if ticket.outcome else ""
+    buttons = [
+        [Button(str(n), f"rate:{ticket.code}:{n}") for n in range(1, 6)],
+        [Button(t("btn_not_solved", lang), f"reopen:{ticket.code}")],
+    ]
+    await to_business(
+        session,
+        core,
+        ticket,
+        "resolved",
+        text=ticket.answer_text or "",
+        outcome=(t("outcome_line", lang, outcome=outcome) if outcome else ""),
+        buttons=buttons,
+    )
+
+
+async def transferred(
+    session: AsyncSession, core: Core, ticket: Ticket, old_agency: str, reason: str
+) -> None:
+    """Card to the new agency, a notice to the old one, and word to the business."""
+    await to_agency_chat(
+        session,
+        core,
+        old_agency,
+        Outgoing(
+            t(
+                "agency_transferred_out",
+                "vi",
+                code=ticket.code,
+                agency=agency_label(core, ticket.agency_id),
+                reason=reason,
+            )
+        ),
+        ticket=ticket,
+    )
+    await to_agency_chat(
+        session,
+        core,
+        ticket.agency_id,
+        await card(session, core, ticket, lead=True),
+        ticket=ticket,
+        audience="agency_card",
+    )
+    await to_business(session, core, ticket, "transferred", reason=reason)
+
+
+async def reopened(session: AsyncSession, core: Core, ticket: Ticket, reason: str) -> None:
+    """The agency hears the item is back, the business gets the new deadline."""
+    await to_agency(session, core, ticket, "agency_reopened", due=fmt_date(ticket.answer_due_at))
+    await to_business(session, core, ticket, "reopened")

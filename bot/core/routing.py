@@ -1,0 +1,276 @@
+"""Phrase-based router: feedback text → PCI/BPI topic and lead agency, with an explanation."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.rules import TRIAGE_AGENCY, UNCLASSIFIED_TOPIC, Rules
+from bot.core.textnorm import Token, has_cjk, normalize
+
+__all__ = ["RouteDecision", "Router"]
+
+_FUZZY_MIN_LEN = 5  # only words this long are typo-corrected
+_FUZZY_SINGLE_MIN_LEN = 7  # a corrected word may stand alone as a phrase only if this long
+_FUZZY_FACTOR = 0.8  # a phrase matched through a typo counts this much
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    """Where a message goes and why."""
+
+    topic: str
+    agency: str
+    confidence: float
+    matched: list[str] = field(default_factory=list)
+    runner_up: dict[str, Any] | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_triage(self) -> bool:
+        """True when no topic was recognised and the coordinator must assign it."""
+        return self.topic == UNCLASSIFIED_TOPIC
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape: topic, agency, confidence, matched, runner_up."""
+        return {
+            "topic": self.topic,
+            "agency": self.agency,
+            "confidence": self.confidence,
+            "matched": list(self.matched),
+            "runner_up": dict(self.runner_up) if self.runner_up is not None else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    text: str  # as written in the YAML
+    topic: int  # index into Router._topic_ids
+    weight: float  # negative for "negative" phrases
+    marks: tuple[frozenset[str] | None, ...]  # diacritics per word as written (None: written without)
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    phrase: _Phrase
+    fuzzy: bool
+
+
+def _marks_ok(phrase: _Phrase, tokens: list[Token], start: int) -> bool:
+    """Diacritics typed by the user must be compatible with the phrase ("đặt" never matches "đất")."""
+    for offset, want in enumerate(phrase.marks):
+        if want is None:
+            continue
+        got = tokens[start + offset].marks
+        if got is not None and not got <= want:
+            return False
+    return True
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance(a, b) <= 1 (insert, delete, substitute, swap neighbours)."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) <= 1:
+            return True
+        i, j = diff[0], diff[-1]
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+class Router:
+    """Routes feedback text to a topic and its lead agency using the weighted phrases in Rules."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self._topic_ids: list[str] = [t.id for t in rules.topics]
+        self._leads: list[str] = [t.lead for t in rules.topics]
+        self._min_score = rules.settings.min_score
+        self._min_evidence = rules.settings.min_evidence
+        self._index: dict[str, list[_Phrase]] = {}
+        self._prefixes: set[str] = set()
+        self._cjk: list[_Phrase] = []
+        self._vocab: set[str] = set()
+        for t_idx, topic in enumerate(rules.topics):
+            for table, sign in ((topic.phrases, 1.0), (topic.negative, -1.0)):
+                for text, weight in table.items():
+                    self._add(text, t_idx, sign * weight)
+        self._max_weight: float = max((abs(p.weight) for ps in self._index.values() for p in ps), default=1.0)
+        # Typo correction: single-deletion neighbourhoods of the words used in phrases (SymSpell-style).
+        self._deletes: dict[str, set[str]] = {}
+        for word in self._vocab:
+            if len(word) >= _FUZZY_MIN_LEN - 1 and word.isalpha():
+                for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+                    self._deletes.setdefault(variant, set()).add(word)
+        self._fuzzy_cache: dict[str, str | None] = {}
+
+    def _add(self, text: str, topic: int, weight: float) -> None:
+        if has_cjk(text) and not normalize(text):
+            self._cjk.append(_Phrase(text, topic, weight, ()))
+            return
+        tokens = normalize(text)
+        if not tokens:
+            return
+        key = " ".join(t.folded for t in tokens)
+        self._index.setdefault(key, []).append(_Phrase(text, topic, weight, tuple(t.marks for t in tokens)))
+        words = key.split(" ")
+        self._vocab.update(words)
+        for n in range(1, len(words)):
+            self._prefixes.add(" ".join(words[:n]))
+
+    @property
+    def topic_ids(self) -> list[str]:
+        """Topic ids in rule-file order."""
+        return list(self._topic_ids)
+
+    # -- matching ---------------------------------------------------------------------------------------
+
+    def _correct(self, word: str) -> str | None:
+        """Closest phrase word within one edit, for words not used by any phrase (None: no fix)."""
+        if word in self._fuzzy_cache:
+            return self._fuzzy_cache[word]
+        best: str | None = None
+        if len(word) >= _FUZZY_MIN_LEN and word.isalpha() and word.isascii():
+            candidates: set[str] = set(self._deletes.get(word, ()))
+            for i in range(len(word)):
+                candidates.update(self._deletes.get(word[:i] + word[i + 1 :], ()))
+            good = sorted(c for c in candidates if _within_one_edit(word, c))
+            if len(good) == 1:  # ambiguous corrections are not guessed
+                best = good[0]
+        if len(self._fuzzy_cache) < 50_000:
+            self._fuzzy_cache[word] = best
+        return best
+
+    def _token_hits(self, tokens: list[Token]) -> list[_Hit]:
+        words = [t.folded for t in tokens]
+        fuzzy = [False] * len(words)
+        vocab = self._vocab
+        for i, w in enumerate(words):
+            if w not in vocab and len(w) >= _FUZZY_MIN_LEN:
+                fixed = self._correct(w)
+                if fixed is not None:
+                    words[i] = fixed
+                    fuzzy[i] = True
+        index, prefixes = self._index, self._prefixes
+        hits: list[_Hit] = []
+        n = len(words)
+        for i in range(n):
+            key = words[i]
+            j = i + 1
+            while True:
+                phrases = index.get(key)
+                if phrases is not None:
+                    typo = any(fuzzy[i:j])
+                    if typo and j - i == 1 and len(words[i]) < _FUZZY_SINGLE_MIN_LEN:
+                        pass
+                    else:
+                        for ph in phrases:
+                            if _marks_ok(ph, tokens, i):
+                                hits.append(_Hit(i, j, ph, typo))
+                if j >= n or key not in prefixes:
+                    break
+                key = f"{key} {words[j]}"
+                j += 1
+        return hits
+
+    def _cjk_hits(self, text: str) -> list[_Hit]:
+        hits: list[_Hit] = []
+        for ph in self._cjk:
+            pos = text.find(ph.text)
+            if pos >= 0:
+                hits.append(_Hit(pos, pos + len(ph.text), ph, False))
+        return hits
+
+    @staticmethod
+    def _longest_only(hits: list[_Hit]) -> list[_Hit]:
+        """Drop a positive hit whose span lies strictly inside another positive hit's span."""
+        if len(hits) < 2:
+            return hits
+        positive = [(h.start, h.end) for h in hits if h.phrase.weight > 0]
+        kept: list[_Hit] = []
+        for h in hits:
+            if h.phrase.weight > 0 and any(
+                s <= h.start and h.end <= e and (e - s) > (h.end - h.start) for s, e in positive
+            ):
+                continue
+            kept.append(h)
+        return kept
+
+    # -- routing ----------------------------------------------------------------------------------------
+
+    def route(self, text: str) -> RouteDecision:
+        """Route one message. Unrecognised or off-topic text goes to triage as 'unclassified'."""
+        hits = self._longest_only(self._token_hits(normalize(text)))
+        if has_cjk(text):
+            hits.extend(self._longest_only(self._cjk_hits(text)))
+        hits.sort(key=lambda h: (h.start, h.end))
+
+        n_topics = len(self._topic_ids)
+        scores = [0.0] * n_topics
+        strongest = [0.0] * n_topics
+        seen: set[tuple[int, str]] = set()
+        matched: list[str] = []
+        for h in hits:
+            ph = h.phrase
+            if (ph.topic, ph.text) in seen:
+                continue  # a phrase counts once per message
+            seen.add((ph.topic, ph.text))
+            weight = ph.weight * (_FUZZY_FACTOR if h.fuzzy else 1.0)
+            scores[ph.topic] += weight
+            if weight > 0:
+                strongest[ph.topic] = max(strongest[ph.topic], weight)
+                if ph.text not in matched:
+                    matched.append(ph.text)
+        scores = [max(0.0, s) for s in scores]
+
+        order = sorted(range(n_topics), key=lambda k: (-scores[k], -strongest[k], k))
+        best = order[0] if n_topics else -1
+        second = order[1] if n_topics > 1 else -1
+        top = scores[best] if best >= 0 else 0.0
+        score_map = {self._topic_ids[k]: round(scores[k], 3) for k in order if scores[k] > 0}
+
+        classified = top > 0 and top >= self._min_score and strongest[best] >= self._min_evidence
+        if classified:
+            runner = second if second >= 0 and scores[second] > 0 else -1
+            runner_score = scores[runner] if runner >= 0 else 0.0
+            margin = (top - runner_score) / top
+            strength = 1.0 - math.exp(-top / max(self._min_score, 1e-9) / 1.5)
+            confidence = round(min(1.0, max(0.0, strength * (0.5 + 0.5 * margin))), 3)
+            return RouteDecision(
+                topic=self._topic_ids[best],
+                agency=self._leads[best],
+                confidence=confidence,
+                matched=matched,
+                runner_up=self._runner(runner, scores),
+                scores=score_map,
+            )
+        # Not enough evidence: triage. The best candidate (if any) is shown as runner-up for the officer.
+        return RouteDecision(
+            topic=UNCLASSIFIED_TOPIC,
+            agency=TRIAGE_AGENCY,
+            confidence=0.0,
+            matched=matched,
+            runner_up=self._runner(best if top > 0 else -1, scores),
+            scores=score_map,
+        )
+
+    def _runner(self, k: int, scores: list[float]) -> dict[str, Any] | None:
+        if k < 0:
+            return None
+        return {"topic": self._topic_ids[k], "agency": self._leads[k], "score": round(scores[k], 3)}
+
+    def route_many(self, texts: Iterable[str]) -> list[RouteDecision]:
+        """Route several messages."""
+        return [self.route(t) for t in texts]

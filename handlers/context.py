@@ -1,0 +1,158 @@
+"""The per-event context handed to every handler: session, sender, actor, and reply helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.base import Button, Incoming, Outgoing
+from bot.core import notify
+from bot.core.authz import Actor
+from bot.core.i18n import t
+from bot.core.lifecycle import LifecycleError
+from bot.core.services import Core
+from storage.models import DialogState, Identity, Officer
+
+
+@dataclass
+class Ctx:
+    """One event being handled, inside one database transaction."""
+
+    core: Core
+    session: AsyncSession
+    msg: Incoming
+    officer: Officer | None = None
+    identity: Identity | None = None
+    sent: list[Outgoing] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        """The sender's language (Vietnamese by default; staff always Vietnamese)."""
+        if self.identity is not None and self.identity.language:
+            return self.identity.language
+        return "vi"
+
+    @property
+    def actor(self) -> Actor:
+        """Who is acting, for authorization and the audit trail."""
+        if self.officer is not None and self.officer.active:
+            return Actor(
+                role=self.officer.role,
+                ref=f"officer:{self.officer.id}",
+                agency_id=self.officer.agency_id,
+                officer_id=self.officer.id,
+            )
+        identity_id = self.identity.id if self.identity is not None else None
+        return Actor(role="business", ref=f"identity:{identity_id}", identity_id=identity_id)
+
+    def reply(
+        self, text: str, buttons: list[list[Button]] | None = None, *, request_contact: bool = False
+    ) -> None:
+        """Answer in the chat the event came from (through the outbox, committed with the change)."""
+        out = Outgoing(text=text, buttons=buttons or [], request_contact=request_contact)
+        self.sent.append(out)
+        notify.enqueue(
+            self.session,
+            self.core.now(),
+            channel=self.msg.channel,
+            chat_id=self.msg.chat_id,
+            thread_id=self.msg.thread_id,
+            audience="reply",
+            message=out,
+            identity_id=self.identity.id if self.identity is not None else None,
+        )
+
+    def say(self, key: str, buttons: list[list[Button]] | None = None, **params: Any) -> None:
+        """Reply with a catalog message in the sender's language."""
+        self.reply(t(key, self.lang, **params), buttons)
+
+    def refuse(self, err: LifecycleError) -> None:
+        """Explain a refused action politely."""
+        self.say(f"err_{err.code}", **err.params)
+
+    # -- dialog state -------------------------------------------------------------------------------
+    @property
+    def dialog_key(self) -> str:
+        """Dialog rows are per user in private chats and per user and chat in groups."""
+        return f"{self.msg.user_id}@{self.msg.chat_id}" if self.msg.is_group else self.msg.user_id
+
+    async def dialog(self) -> DialogState | None:
+        """The sender's current dialog step, if any."""
+        return await self.session.get(DialogState, (self.msg.channel, self.dialog_key))
+
+    async def set_dialog(self, step: str, data: dict[str, Any]) -> None:
+        """Store the next dialog step (a row, so a restart continues it)."""
+        row = await self.dialog()
+        if row is None:
+            row = DialogState(
+                channel=self.msg.channel,
+                user_id=self.dialog_key,
+                step=step,
+                data=dict(data),
+                updated_at=self.core.now(),
+            )
+            self.session.add(row)
+        else:
+            row.step = step
+            row.data = dict(data)
+            row.updated_at = self.core.now()
+
+    async def clear_dialog(self) -> None:
+        """Leave any dialog."""
+        row = await self.dialog()
+        if row is not None:
+            await self.session.delete(row)
+
+
+async def load_sender(ctx: Ctx) -> None:
+    """Find the officer record and, in private chats, the business identity of the sender."""
+    msg = ctx.msg
+    ctx.officer = (
+        await ctx.session.execute(
+            select(Officer).where(Officer.channel == msg.channel, Officer.user_id == msg.user_id)
+        )
+    ).scalar_one_or_none()
+    admins = set(ctx.core.config.admins)
+    if f"{msg.channel}:{msg.user_id}" in admins and (ctx.officer is None or ctx.officer.role != "admin"):
+        if ctx.officer is None:
+            ctx.officer = Officer(
+                channel=msg.channel,
+                user_id=msg.user_id,
+                display_name=msg.display_name,
+                role="admin",
+                active=True,
+                created_at=ctx.core.now(),
+            )
+            ctx.session.add(ctx.officer)
+            await ctx.session.flush()
+        elif ctx.officer.role not in {"coordinator"}:
+            ctx.officer.role = "admin"
+    if msg.is_group:
+        return
+    identity = (
+        await ctx.session.execute(
+            select(Identity).where(Identity.channel == msg.channel, Identity.user_id == msg.user_id)
+        )
+    ).scalar_one_or_none()
+    now = ctx.core.now()
+    if identity is None:
+        identity = Identity(
+            channel=msg.channel,
+            user_id=msg.user_id,
+            chat_id=msg.chat_id,
+            display_name=msg.display_name,
+            language=None,
+            unreachable=False,
+            created_at=now,
+        )
+        ctx.session.add(identity)
+        await ctx.session.flush()
+    identity.last_inbound_at = now
+    identity.chat_id = msg.chat_id
+    if identity.unreachable:
+        identity.unreachable = False
+        identity.unreachable_reason = None
+    ctx.identity = identity
