@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
 from bot.config import Config
+from bot.core import notify
 from bot.core.clock import now_utc
 from bot.core.outbox import OutboxSender
 from bot.core.rules import Rules
@@ -90,6 +91,7 @@ async def build(
     await sync_agencies(core)
     channels: dict[str, Channel] = {}
     sender = OutboxSender(maker, channels)
+    sender.on_unreachable = lambda session, row: notify.business_unreachable(session, core, row)
     dispatcher = Dispatcher(core, on_commit=sender.wake)
     app = App(
         config=config,
@@ -103,11 +105,26 @@ async def build(
     from bot.web.server import setup_web
 
     setup_web(app)
+    from bot.scheduler import Scheduler
+
+    app.components.append(Scheduler(core, on_work=sender.wake))
     if config.console_enabled:
         app.console = ConsoleChannel(
             maker, dispatcher.handle, core.now, coordinator_agency=core.coordinator_agency
         )
         app.add_channel(app.console)
+    if config.telegram_token:
+        from bot.channels.telegram import TelegramChannel
+
+        app.add_channel(TelegramChannel(app))
+    if config.zalo_oa_enabled:
+        from bot.channels import zalo_oa
+
+        zalo_oa.setup(app)
+    if config.zalobot_token:
+        from bot.channels import zalo_bot
+
+        zalo_bot.setup(app)
     return app
 
 

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,13 +58,14 @@ def setup_logging(config: Config) -> None:
         handler.addFilter(SecretFilter(secrets))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines would interleave with the console
 
 
 async def _with_app(config: Config, fn: Callable[[App], Awaitable[int]]) -> int:
     """Build the application without listeners, run one command on it, and close it."""
     from bot.app import build, stop
 
-    app = await build(config)
+    app = await build(config, rules=load_rules(config.rules_path))  # broken rules stop us before the database
     try:
         return await fn(app)
     finally:
@@ -72,6 +74,7 @@ async def _with_app(config: Config, fn: Callable[[App], Awaitable[int]]) -> int:
 
 def cmd_run(config: Config, _args: argparse.Namespace) -> int:
     """Serve channels, web and scheduler."""
+    load_rules(config.rules_path)  # refuse to start with broken rules, before touching the database
     from bot.app import run
 
     asyncio.run(run(config))
@@ -106,16 +109,17 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     from bot.core.offline import import_file
 
     async def go(app: App) -> int:
-        codes, problems = await import_file(app.core, Path(args.file))
-        if problems:
-            for p in problems:
+        result = await import_file(app.core, Path(args.file))
+        if result.problems:
+            for p in result.problems:
                 print(f"{args.file}:{p.line}: {p.message}", file=sys.stderr)
-            print(f"Không nhập dòng nào: {len(problems)} dòng có lỗi.", file=sys.stderr)
+            print(f"Không nhập dòng nào: {len(result.problems)} dòng có lỗi.", file=sys.stderr)
             return 1
         await app.sender.drain()
-        for code in codes:
+        for code in result.codes:
             print(code)
-        print(f"Đã nhập {len(codes)} phản ánh.", file=sys.stderr)
+        skipped = f"; bỏ qua {result.skipped} dòng đã nhập trước đó" if result.skipped else ""
+        print(f"Đã nhập {len(result.codes)} phản ánh{skipped}.", file=sys.stderr)
         return 0
 
     if not Path(args.file).is_file():
@@ -140,13 +144,148 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
     return asyncio.run(_with_app(config, go))
 
 
+def cmd_zalo_token(config: Config, _args: argparse.Namespace) -> int:
+    """Store a Zalo OA refresh token read from stdin (after an OA admin granted access again)."""
+    from bot.channels.zalo_tokens import store_refresh_token
+    from bot.core.clock import now_utc
+    from storage.db import make_engine, make_sessionmaker
+
+    token = sys.stdin.readline().strip()
+    if not token:
+        print("Nhập refresh token của Zalo OA qua stdin, ví dụ: pcibot zalo-token < token.txt", file=sys.stderr)
+        return 2
+
+    async def go() -> None:
+        engine = make_engine(config.database_url)
+        try:
+            await store_refresh_token(make_sessionmaker(engine), token, now_utc())
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+    print("Đã lưu refresh token Zalo OA; mã truy cập sẽ được làm mới ở lần gửi tin tiếp theo.", file=sys.stderr)
+    return 0
+
+
+def _local_moment(text: str) -> datetime:
+    """ISO time; without an offset it is Vietnam time."""
+    from bot.core.clock import TZ
+
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return value.replace(tzinfo=TZ) if value.tzinfo is None else value
+
+
+def _day(text: str) -> date:
+    """2026-03-31 or 31/03/2026."""
+    text = text.strip()
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date() if "/" in text else date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày không hợp lệ {text!r} (YYYY-MM-DD hoặc dd/mm/yyyy)") from None
+
+
+def cmd_digest(config: Config, args: argparse.Namespace) -> int:
+    """Weekly digest: print it, save the chart, or (by default) post it to the working group."""
+    from bot.core import digest as weekly
+
+    try:
+        chosen = weekly.Week.parse(args.week) if args.week else None
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    post = not (args.print or args.png)
+
+    async def go(app: App) -> int:
+        week = chosen or weekly.Week.containing(app.core.now()).previous()
+        async with app.core.maker() as session, session.begin():
+            built = await weekly.build_digest(session, app.core, week)
+            if post:
+                await weekly.post_digest(session, app.core, built)
+        if args.print:
+            print("\n\n".join(weekly.render_text(built)))
+        if args.png:
+            Path(args.png).write_bytes(weekly.render_png(built))
+            print(f"Đã ghi biểu đồ tuần {week.label} vào {args.png}.", file=sys.stderr)
+        if post:
+            await app.sender.drain()
+            print(f"Đã đưa bản tin tuần {week.label} vào hàng đợi gửi nhóm Tổ công tác PCI.", file=sys.stderr)
+        return 0
+
+    return asyncio.run(_with_app(config, go))
+
+
+def cmd_report(config: Config, args: argparse.Namespace) -> int:
+    """Excel report for a period (the plan's reports to the province)."""
+    from bot.core.reports import write_report
+
+    if args.date_to < args.date_from:
+        print("Ngày kết thúc (--to) phải sau ngày bắt đầu (--from).", file=sys.stderr)
+        return 2
+
+    async def go(app: App) -> int:
+        counts = await write_report(app.core, args.date_from, args.date_to, Path(args.xlsx))
+        listed = counts.get("Danh sách phản ánh", 0)
+        print(f"Đã ghi {args.xlsx}: {len(counts)} trang tính, {listed} phản ánh.", file=sys.stderr)
+        return 0
+
+    return asyncio.run(_with_app(config, go))
+
+
+def cmd_sla(config: Config, args: argparse.Namespace) -> int:
+    """SLA report: what is due, overdue and paused as of a moment."""
+    from bot.core import sla
+
+    try:
+        at = _local_moment(args.at) if args.at else None
+    except ValueError:
+        print(f"Thời điểm không hợp lệ {args.at!r} (ISO 8601, ví dụ 2026-03-10T09:00).", file=sys.stderr)
+        return 2
+
+    async def go(app: App) -> int:
+        print(await sla.report(app.core, at or app.core.now()))
+        return 0
+
+    return asyncio.run(_with_app(config, go))
+
+
+def cmd_web(config: Config, _args: argparse.Namespace) -> int:
+    """Serve only the public web site, open data, Open311 and /metrics."""
+    from bot.web.server import run_web
+
+    asyncio.run(run_web(config))
+    return 0
+
+
+def cmd_apikey(config: Config, args: argparse.Namespace) -> int:
+    """Create (printing the key once) or revoke a partner's Open311 API key."""
+    from bot.web.apikeys import create_key, revoke_keys
+
+    async def go(app: App) -> int:
+        async with app.core.maker() as session, session.begin():
+            if args.action == "create":
+                row, key = await create_key(session, args.name, app.core.now())
+                print(key)
+                print(f"Đã tạo khoá API #{row.id} cho {row.name}. Khoá chỉ hiển thị một lần này.", file=sys.stderr)
+                return 0
+            revoked = await revoke_keys(session, args.name, app.core.now())
+        if not revoked:
+            print(f"Không có khoá API đang hiệu lực nào là {args.name}.", file=sys.stderr)
+            return 1
+        for row in revoked:
+            print(f"Đã thu hồi khoá API #{row.id} ({row.name}).")
+        return 0
+
+    if not args.name.strip():
+        print("Cần tên đối tác (create) hoặc số/tên khoá (revoke).", file=sys.stderr)
+        return 2
+    return asyncio.run(_with_app(config, go))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every verb and its options."""
     parser = argparse.ArgumentParser(prog="pcibot", description="Lạng Sơn business feedback bot")
     sub = parser.add_subparsers(dest="verb", required=True)
-    sub.add_parser("run", help="run the bot (console channel when no tokens are set)").set_defaults(
-        fn=cmd_run
-    )
+    sub.add_parser("run", help="run the bot (console channel when no tokens are set)").set_defaults(fn=cmd_run)
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     db.set_defaults(fn=cmd_db)
@@ -161,6 +300,30 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--public", action="store_true", help="only public fields, scrubbed")
     exp.add_argument("--out", metavar="FILE")
     exp.set_defaults(fn=cmd_export)
+    dig = sub.add_parser("digest", help="weekly working-group digest (posted to the group unless --print/--png)")
+    dig.add_argument("--week", metavar="YYYY-Www", help="ISO week, default: the last complete week")
+    dig.add_argument("--print", action="store_true", help="print the Vietnamese text")
+    dig.add_argument("--png", metavar="FILE", help="write the chart")
+    dig.set_defaults(fn=cmd_digest)
+    rep = sub.add_parser("report", help="Excel report for a period (sheets per agency and topic, ticket list)")
+    rep.add_argument("--from", dest="date_from", type=_day, required=True, metavar="DATE")
+    rep.add_argument("--to", dest="date_to", type=_day, required=True, metavar="DATE")
+    rep.add_argument("--xlsx", required=True, metavar="FILE")
+    rep.set_defaults(fn=cmd_report)
+    sla_cmd = sub.add_parser("sla", help="SLA clock: what is due, overdue and paused")
+    sla_cmd.add_argument("action", choices=["report"])
+    sla_cmd.add_argument("--at", metavar="ISO-TIME", help="moment to evaluate (Vietnam time without offset)")
+    sla_cmd.set_defaults(fn=cmd_sla)
+    sub.add_parser("zalo-token", help="store a new Zalo OA refresh token read from stdin").set_defaults(
+        fn=cmd_zalo_token
+    )
+    sub.add_parser("web", help="serve only the public web site, open data, Open311 and /metrics").set_defaults(
+        fn=cmd_web
+    )
+    key = sub.add_parser("apikey", help="partner API keys for Open311 POST")
+    key.add_argument("action", choices=["create", "revoke"])
+    key.add_argument("name", help="partner name (create), or key id or name (revoke)")
+    key.set_defaults(fn=cmd_apikey)
     return parser
 
 

@@ -32,11 +32,7 @@ async def invite(ctx: Ctx, arg: str) -> None:
         return
     parts = arg.split()
     role = parts[1].lower() if len(parts) > 1 else "officer"
-    if (
-        not parts
-        or parts[0] not in ctx.core.rules.agencies_by_id
-        or role not in {"officer", "head", "coordinator"}
-    ):
+    if not parts or parts[0] not in ctx.core.rules.agencies_by_id or role not in {"officer", "head", "coordinator"}:
         ctx.reply(V("invite_usage"))
         return
     now = ctx.core.now()
@@ -67,9 +63,7 @@ async def bindagency(ctx: Ctx, arg: str) -> None:
         return
     agency.group_channel, agency.group_chat_id = ctx.msg.channel, ctx.msg.chat_id
     agency.group_is_forum = bool(ctx.msg.extras.get("is_forum", False))
-    released = await release_held(
-        ctx.session, channel=ctx.msg.channel, chat_id=ctx.msg.chat_id, agency_id=agency.id
-    )
+    released = await release_held(ctx.session, channel=ctx.msg.channel, chat_id=ctx.msg.chat_id, agency_id=agency.id)
     ctx.reply(V("bind_ok", agency=agency.name, held=released))
 
 
@@ -86,9 +80,7 @@ async def bindworkinggroup(ctx: Ctx, _arg: str) -> None:
         ctx.session.add(KeyValue(key=WORKING_GROUP_KEY, value=value, updated_at=ctx.core.now()))
     else:
         row.value, row.updated_at = value, ctx.core.now()
-    released = await release_held(
-        ctx.session, channel=ctx.msg.channel, chat_id=ctx.msg.chat_id, agency_id=None
-    )
+    released = await release_held(ctx.session, channel=ctx.msg.channel, chat_id=ctx.msg.chat_id, agency_id=None)
     ctx.reply(V("bind_wg_ok", held=released))
 
 
@@ -99,9 +91,7 @@ async def agencies(ctx: Ctx, _arg: str) -> None:
     counts = dict(
         (
             await ctx.session.execute(
-                select(Ticket.agency_id, func.count())
-                .where(Ticket.state.in_(OPEN_STATES))
-                .group_by(Ticket.agency_id)
+                select(Ticket.agency_id, func.count()).where(Ticket.state.in_(OPEN_STATES)).group_by(Ticket.agency_id)
             )
         )
         .tuples()
@@ -129,10 +119,7 @@ async def officers(ctx: Ctx, arg: str) -> None:
     ctx.reply(
         "\n".join(
             [V("officers_title")]
-            + [
-                f"• {o.display_name or o.user_id} — {roles.get(o.role, o.role)} — {o.agency_id or '—'}"
-                for o in rows
-            ]
+            + [f"• {o.display_name or o.user_id} — {roles.get(o.role, o.role)} — {o.agency_id or '—'}" for o in rows]
         )
     )
 
@@ -152,10 +139,9 @@ async def assign(ctx: Ctx, arg: str) -> None:
         ctx.reply(V("off_unknown_code", code=code))
         return
     topic = parts[2] if len(parts) > 2 and parts[2] in ctx.core.rules.topics_by_id else None
-    try:
-        await lifecycle.assign(ctx.session, ctx.core, ticket, ctx.actor, parts[1], topic)
-    except LifecycleError as err:
-        ctx.reply(V(f"err_{err.code}", **err.params))
+    err = await ctx.attempt(lambda: lifecycle.assign(ctx.session, ctx.core, ticket, ctx.actor, parts[1], topic))
+    if isinstance(err, LifecycleError):
+        ctx.refuse(err, "vi")
         return
     ctx.reply(V("assign_ok", code=code, agency=agency_label(ctx.core, parts[1])))
 
@@ -194,9 +180,7 @@ async def stats(ctx: Ctx, _arg: str) -> None:
     """/stats: tickets by state."""
     if not _require_admin(ctx):
         return
-    counts = dict(
-        (await ctx.session.execute(select(Ticket.state, func.count()).group_by(Ticket.state))).tuples().all()
-    )
+    counts = dict((await ctx.session.execute(select(Ticket.state, func.count()).group_by(Ticket.state))).tuples().all())
     total = sum(int(v) for v in counts.values())
     from handlers.officer import STATE_VI
 

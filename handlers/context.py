@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,10 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.base import Button, Incoming, Outgoing
 from bot.core import notify
 from bot.core.authz import Actor
+from bot.core.fmt import fmt_int
 from bot.core.i18n import t
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
 from storage.models import DialogState, Identity, Officer
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -48,9 +52,7 @@ class Ctx:
         identity_id = self.identity.id if self.identity is not None else None
         return Actor(role="business", ref=f"identity:{identity_id}", identity_id=identity_id)
 
-    def reply(
-        self, text: str, buttons: list[list[Button]] | None = None, *, request_contact: bool = False
-    ) -> None:
+    def reply(self, text: str, buttons: list[list[Button]] | None = None, *, request_contact: bool = False) -> None:
         """Answer in the chat the event came from (through the outbox, committed with the change)."""
         out = Outgoing(text=text, buttons=buttons or [], request_contact=request_contact)
         self.sent.append(out)
@@ -69,9 +71,21 @@ class Ctx:
         """Reply with a catalog message in the sender's language."""
         self.reply(t(key, self.lang, **params), buttons)
 
-    def refuse(self, err: LifecycleError) -> None:
-        """Explain a refused action politely."""
-        self.say(f"err_{err.code}", **err.params)
+    def refuse(self, err: LifecycleError, lang: str | None = None) -> None:
+        """Explain a refused action politely (in `lang`, else the sender's language)."""
+        self.reply(refusal(self.core, err, lang or self.lang))
+
+    async def attempt(self, action: Callable[[], Awaitable[T]]) -> T | LifecycleError:
+        """Run a core action in a savepoint: its result, or (all of it undone) the refusal."""
+        try:
+            async with self.session.begin_nested():
+                return await action()
+        except LifecycleError as err:
+            # rolling back the savepoint expired what it had changed; reload the sender for the reply
+            for row in (self.identity, self.officer):
+                if row is not None and row in self.session:
+                    await self.session.refresh(row)
+            return err
 
     # -- dialog state -------------------------------------------------------------------------------
     @property
@@ -107,13 +121,25 @@ class Ctx:
             await self.session.delete(row)
 
 
+def refusal(core: Core, err: LifecycleError, lang: str) -> str:
+    """The message for a refused action, with states and agencies named as people say them."""
+    params: dict[str, Any] = {}
+    for key, value in err.params.items():
+        if key == "state":
+            value = t(f"state_{value}", lang)
+        elif key == "agency":
+            value = notify.agency_label(core, str(value))
+        elif isinstance(value, int):
+            value = fmt_int(value) if lang == "vi" else f"{value:,}"
+        params[key] = value
+    return t(f"err_{err.code}", lang, **params)
+
+
 async def load_sender(ctx: Ctx) -> None:
     """Find the officer record and, in private chats, the business identity of the sender."""
     msg = ctx.msg
     ctx.officer = (
-        await ctx.session.execute(
-            select(Officer).where(Officer.channel == msg.channel, Officer.user_id == msg.user_id)
-        )
+        await ctx.session.execute(select(Officer).where(Officer.channel == msg.channel, Officer.user_id == msg.user_id))
     ).scalar_one_or_none()
     admins = set(ctx.core.config.admins)
     if f"{msg.channel}:{msg.user_id}" in admins and (ctx.officer is None or ctx.officer.role != "admin"):

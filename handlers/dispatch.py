@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.channels.base import Incoming
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
-from handlers import admin, intake, officer
+from handlers import admin, digest, hide, intake, link, officer
 from handlers.context import Ctx, load_sender
 from storage.models import ProcessedEvent
 
@@ -24,6 +24,7 @@ BUSINESS_COMMANDS: dict[str, Command] = {
     "/status": intake.status,
     "/cancel": intake.cancel,
     "/lang": intake.lang,
+    "/link": link.link,
 }
 OFFICER_COMMANDS: dict[str, Command] = {
     "/join": officer.join,
@@ -47,6 +48,9 @@ ADMIN_COMMANDS: dict[str, Command] = {
     "/assign": admin.assign,
     "/overdue": admin.overdue,
     "/stats": admin.stats,
+    "/digest": digest.digest,
+    "/hide": hide.hide,
+    "/unhide": hide.unhide,
 }
 COMMANDS: dict[str, Command] = {**BUSINESS_COMMANDS, **OFFICER_COMMANDS, **ADMIN_COMMANDS}
 OFFICER_BUTTONS = ("take", "ask", "answer", "transfer", "extend", "outcome")
@@ -67,7 +71,7 @@ async def _route(ctx: Ctx) -> None:
         if handler is None:
             ctx.say("unknown_command")
             return
-        if msg.is_group and name in BUSINESS_COMMANDS and name not in {"/help", "/status"}:
+        if msg.is_group and name in BUSINESS_COMMANDS and name not in {"/help", "/status", "/cancel"}:
             return
         if name not in BUSINESS_COMMANDS:
             await ctx.clear_dialog()
@@ -90,6 +94,8 @@ async def _route(ctx: Ctx) -> None:
         if head == "lang":
             await intake.lang(ctx, msg.button.split(":", 1)[1])
             return
+    if await intake.answer_by_reply(ctx):
+        return
     state = await ctx.dialog()
     if state is not None:
         if state.step.startswith("officer_"):
@@ -121,18 +127,14 @@ class Dispatcher:
                     if await session.get(ProcessedEvent, (msg.channel, msg.event_id)) is not None:
                         return False
                     session.add(
-                        ProcessedEvent(
-                            channel=msg.channel, event_id=msg.event_id, processed_at=self.core.now()
-                        )
+                        ProcessedEvent(channel=msg.channel, event_id=msg.event_id, processed_at=self.core.now())
                     )
                     await session.flush()
                 ctx = Ctx(core=self.core, session=session, msg=msg)
                 await load_sender(ctx)
-                try:
-                    async with session.begin_nested():
-                        await _route(ctx)
-                except LifecycleError as err:  # refused: the savepoint undid every change
-                    ctx.refuse(err)
+                refused = await ctx.attempt(lambda: _route(ctx))
+                if isinstance(refused, LifecycleError):  # the savepoint undid every change of the handler
+                    ctx.refuse(refused)
         except IntegrityError:
             if msg.event_id is not None:
                 log.info("duplicate event %s/%s ignored", msg.channel, msg.event_id)

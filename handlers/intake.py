@@ -85,9 +85,7 @@ async def start(ctx: Ctx, arg: str) -> None:
         return
     if ctx.identity is not None and ctx.identity.language is None and ctx.msg.language_hint in LANGUAGES:
         ctx.identity.language = ctx.msg.language_hint
-    ctx.say(
-        "greeting", [[Button(t("btn_new", ctx.lang), "new")], [Button(t("btn_status", ctx.lang), "status")]]
-    )
+    ctx.say("greeting", [[Button(t("btn_new", ctx.lang), "new")], [Button(t("btn_status", ctx.lang), "status")]])
 
 
 async def help_(ctx: Ctx, _arg: str) -> None:
@@ -198,7 +196,26 @@ async def _linked_identity_ids(ctx: Ctx) -> list[int]:
 
 
 # -- free text ----------------------------------------------------------------------------------------
-async def _awaiting_ticket(ctx: Ctx) -> Ticket | None:
+async def _replied_ticket_id(ctx: Ctx) -> int | None:
+    """The ticket of the bot message the user replied to (its outbox row knows), if any."""
+    if not ctx.msg.reply_to_message_id:
+        return None
+    from storage.models import OutboxMessage
+
+    return (
+        await ctx.session.execute(
+            select(OutboxMessage.ticket_id)
+            .where(
+                OutboxMessage.channel == ctx.msg.channel,
+                OutboxMessage.chat_id == ctx.msg.chat_id,
+                OutboxMessage.platform_message_id == ctx.msg.reply_to_message_id,
+            )
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def _awaiting_ticket(ctx: Ctx, *, replied_only: bool = False) -> Ticket | None:
     if ctx.identity is None:
         return None
     ids = await _linked_identity_ids(ctx)
@@ -208,11 +225,35 @@ async def _awaiting_ticket(ctx: Ctx) -> Ticket | None:
         return None
     from bot.core.codes import find_code
 
+    replied = await _replied_ticket_id(ctx)
     mentioned = find_code(ctx.msg.text, ctx.core.prefix)
-    for tk in tickets:
-        if tk.code == mentioned:
-            return tk
-    return tickets[0]
+    chosen = next((tk for tk in tickets if tk.id == replied), None)
+    if chosen is None and not replied_only:
+        chosen = next((tk for tk in tickets if tk.code == mentioned), tickets[0])
+    if chosen is not None:
+        await ctx.session.refresh(chosen, ["events"])
+    return chosen
+
+
+async def answer_by_reply(ctx: Ctx) -> bool:
+    """A Telegram-style reply to an agency's question adds to that ticket, even in the middle of a dialog."""
+    if ctx.msg.is_group or not ctx.msg.reply_to_message_id or ctx.msg.button is not None:
+        return False
+    waiting = await _awaiting_ticket(ctx, replied_only=True)
+    if waiting is None or not (ctx.msg.text.strip() or ctx.msg.attachments):
+        return False
+    await _add_info(ctx, waiting)
+    return True
+
+
+async def _add_info(ctx: Ctx, waiting: Ticket) -> None:
+    text = ctx.msg.text.strip()
+    if len(text) > MAX_TEXT:
+        ctx.say("too_long", limit=f"{MAX_TEXT:,}".replace(",", "."))
+        return
+    files = [(a.kind, a.ref, a.name) for a in ctx.msg.attachments]
+    await lifecycle.info_received(ctx.session, ctx.core, waiting, ctx.actor, text, files)
+    ctx.say("info_added", code=waiting.code, due=fmt_date(waiting.answer_due_at))
 
 
 def _attachments(ctx: Ctx) -> list[list[Any]]:
@@ -224,23 +265,18 @@ async def free_text(ctx: Ctx) -> None:
     text = ctx.msg.text.strip()
     waiting = await _awaiting_ticket(ctx)
     if waiting is not None and (text or ctx.msg.attachments):
-        if len(text) > MAX_TEXT:
-            ctx.say("too_long", limit=f"{MAX_TEXT:,}".replace(",", "."))
-            return
-        files = [(a.kind, a.ref, a.name) for a in ctx.msg.attachments]
-        await lifecycle.info_received(ctx.session, ctx.core, waiting, ctx.actor, text, files)
-        ctx.say("info_added", code=waiting.code, due=fmt_date(waiting.answer_due_at))
+        await _add_info(ctx, waiting)
         return
     if not text and not ctx.msg.attachments:
         ctx.say("not_understood")
+        return
+    if len(text) > MAX_TEXT:  # before anything else: bad input changes nothing
+        ctx.say("too_long", limit=f"{MAX_TEXT:,}".replace(",", "."))
         return
     if ctx.identity is not None and ctx.identity.language is None and text:
         ctx.identity.language = detect_language(text)
     if text.lower().strip(" !.?") in GREETINGS:
         await start(ctx, "")
-        return
-    if len(text) > MAX_TEXT:
-        ctx.say("too_long", limit=f"{MAX_TEXT:,}".replace(",", "."))
         return
     await ctx.set_dialog("kind", {"text": text, "attachments": _attachments(ctx)})
     ctx.say("ask_kind", _kind_buttons(ctx.lang))
@@ -480,9 +516,7 @@ async def dialog_step(ctx: Ctx, step: str, data: dict[str, Any]) -> None:
             await cancel(ctx, "")
         elif button == "confirm:topic":
             await ctx.set_dialog("pick_topic", data)
-            rows = [
-                [Button(topic_label(ctx.core, tp.id, lang), f"topic:{tp.id}")] for tp in ctx.core.rules.topics
-            ]
+            rows = [[Button(topic_label(ctx.core, tp.id, lang), f"topic:{tp.id}")] for tp in ctx.core.rules.topics]
             rows.append([Button(t("topic_none", lang), "topic:none")])
             ctx.say("ask_topic", rows)
         else:
@@ -525,12 +559,15 @@ async def rating_button(ctx: Ctx, payload: str) -> None:
     if ticket is None or not await _own_ticket(ctx, ticket):
         ctx.say("status_unknown", code=parts[1] if len(parts) > 1 else "")
         return
-    try:
-        if parts[0] == "rate" and len(parts) == 3 and parts[2].isdigit():
-            reopened = await lifecycle.rate(ctx.session, ctx.core, ticket, ctx.actor, int(parts[2]))
-            ctx.say("rated_reopened" if reopened else "rated", code=ticket.code)
-        else:
-            await lifecycle.reopen(ctx.session, ctx.core, ticket, ctx.actor, "not_solved")
-            ctx.say("reopened_ack", code=ticket.code, due=fmt_date(ticket.answer_due_at))
-    except LifecycleError as err:
-        ctx.refuse(err)
+    score = int(parts[2]) if parts[0] == "rate" and len(parts) == 3 and parts[2].isdigit() else None
+    result: bool | None | LifecycleError
+    if score is not None:
+        result = await ctx.attempt(lambda: lifecycle.rate(ctx.session, ctx.core, ticket, ctx.actor, score))
+    else:
+        result = await ctx.attempt(lambda: lifecycle.reopen(ctx.session, ctx.core, ticket, ctx.actor, "not_solved"))
+    if isinstance(result, LifecycleError):
+        ctx.refuse(result)
+    elif score is not None:
+        ctx.say("rated_reopened" if result else "rated", code=ticket.code)
+    else:
+        ctx.say("reopened_ack", code=ticket.code, due=fmt_date(ticket.answer_due_at))

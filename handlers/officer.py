@@ -86,16 +86,14 @@ def _require_staff(ctx: Ctx) -> bool:
     return False
 
 
-async def _run(ctx: Ctx, action: Callable[[], Awaitable[None]], done: str, **params: Any) -> None:
-    try:
-        await action()
-    except LifecycleError as err:
-        if err.code == "forbidden":
-            ctx.reply(V("err_forbidden", agency=agency_label(ctx.core, str(err.params.get("agency", "")))))
-        else:
-            ctx.reply(V(f"err_{err.code}", **err.params))
-        return
+async def _run(ctx: Ctx, action: Callable[[], Awaitable[None]], done: str, **params: Any) -> bool:
+    """Run one lifecycle action in its own savepoint: refused means nothing of it is kept."""
+    err = await ctx.attempt(action)
+    if isinstance(err, LifecycleError):
+        ctx.refuse(err, "vi")
+        return False
     ctx.reply(V(done, **params))
+    return True
 
 
 async def join(ctx: Ctx, arg: str) -> None:
@@ -169,26 +167,13 @@ async def show(ctx: Ctx, arg: str) -> None:
     if not can_act(ctx.actor, ticket) and ctx.actor.role != "admin":
         ctx.reply(V("err_forbidden", agency=agency_label(ctx.core, ticket.agency_id)))
         return
-    out = await card(ctx.session, ctx.core, ticket, lead=True)
+    out = await card(ctx.session, ctx.core, ticket, lead=True, show_contact=can_see_identity(ctx.actor, ticket))
     lines = [out.text.split("\n\n", 1)[0], V("show_state", state=STATE_VI[ticket.state])]
-    if ticket.confidential and can_see_identity(ctx.actor, ticket):
-        lines.append(
-            V(
-                "show_confidential_contact",
-                contact=", ".join(
-                    x for x in (ticket.contact_name, ticket.contact_phone, ticket.company) if x
-                ),
-            )
-        )
     lines += ["", ticket.text, "", V("show_history")]
     for ev in ticket.events[-15:]:
         lines.append(f"{fmt_datetime(ev.at)} · {ev.action}" + (f" · {ev.reason}" if ev.reason else ""))
     msgs = (
-        (
-            await ctx.session.execute(
-                select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)
-            )
-        )
+        (await ctx.session.execute(select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)))
         .scalars()
         .all()
     )
@@ -221,9 +206,7 @@ async def reply(ctx: Ctx, arg: str) -> None:
     ticket, text = await _ticket_and_rest(ctx, arg)
     if ticket is not None:
         tk = ticket
-        await _run(
-            ctx, lambda: lifecycle.reply(ctx.session, ctx.core, tk, ctx.actor, text), "reply_ok", code=tk.code
-        )
+        await _run(ctx, lambda: lifecycle.reply(ctx.session, ctx.core, tk, ctx.actor, text), "reply_ok", code=tk.code)
 
 
 async def ask(ctx: Ctx, arg: str) -> None:
@@ -233,9 +216,7 @@ async def ask(ctx: Ctx, arg: str) -> None:
     ticket, text = await _ticket_and_rest(ctx, arg)
     if ticket is not None:
         tk = ticket
-        await _run(
-            ctx, lambda: lifecycle.ask(ctx.session, ctx.core, tk, ctx.actor, text), "ask_ok", code=tk.code
-        )
+        await _run(ctx, lambda: lifecycle.ask(ctx.session, ctx.core, tk, ctx.actor, text), "ask_ok", code=tk.code)
 
 
 def _split_outcome(text: str) -> tuple[str | None, str]:
@@ -304,8 +285,7 @@ async def extend(ctx: Ctx, arg: str) -> None:
     async def act() -> None:
         await lifecycle.extend(ctx.session, ctx.core, tk, ctx.actor, int(days_s), reason)
 
-    await _run(ctx, act, "extend_ok", code=tk.code, days=days_s)
-    if tk.extension_days:
+    if await _run(ctx, act, "extend_ok", code=tk.code, days=days_s):
         ctx.reply(V("extend_new_due", due=fmt_date(tk.answer_due_at)))
 
 
@@ -331,9 +311,7 @@ async def note(ctx: Ctx, arg: str) -> None:
     ticket, text = await _ticket_and_rest(ctx, arg)
     if ticket is not None:
         tk = ticket
-        await _run(
-            ctx, lambda: lifecycle.note(ctx.session, ctx.core, tk, ctx.actor, text), "note_ok", code=tk.code
-        )
+        await _run(ctx, lambda: lifecycle.note(ctx.session, ctx.core, tk, ctx.actor, text), "note_ok", code=tk.code)
 
 
 # -- buttons and follow-up messages -------------------------------------------------------------------
@@ -357,9 +335,7 @@ async def button(ctx: Ctx, payload: str) -> None:
         await take(ctx, code)
     elif action == "transfer" and not extra:
         rows = [
-            [Button(a.name, f"transfer:{code}:{a.id}")]
-            for a in ctx.core.rules.agencies
-            if a.id != ticket.agency_id
+            [Button(a.name, f"transfer:{code}:{a.id}")] for a in ctx.core.rules.agencies if a.id != ticket.agency_id
         ]
         ctx.reply(V("prompt_transfer_agency", code=code), rows)
     elif action == "transfer":

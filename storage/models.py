@@ -131,6 +131,10 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_agency_state", "agency_id", "state"),
         Index("ix_tickets_created", "created_at"),
+        # period statistics (bot/core/stats.py): answers, refusals and first responses in a week
+        Index("ix_tickets_resolved", "resolved_at"),
+        Index("ix_tickets_closed", "closed_at"),
+        Index("ix_tickets_first_response", "first_response_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -182,6 +186,7 @@ class TicketEvent(Base):
     """Append-only audit of everything that happened to a ticket."""
 
     __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_events_action_at", "action", "at"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     at: Mapped[datetime] = mapped_column(Stamp)
@@ -284,6 +289,28 @@ class ProcessedEvent(Base):
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class InboundEvent(Base):
+    """A webhook or polled event stored before it is acknowledged, then processed from here (Zalo)."""
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (
+        UniqueConstraint("channel", "event_id", name="uq_inbound_event"),
+        Index("ix_inbound_due", "state", "next_attempt_at"),
+        Index("ix_inbound_user", "channel", "user_key", "state"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(100))
+    user_key: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="pending")  # pending|processing|done|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(Stamp)
+    received_at: Mapped[datetime] = mapped_column(Stamp)
+    processed_at: Mapped[datetime | None] = mapped_column(Stamp)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class ReminderSent(Base):

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.base import Button, Contact, Delivery, Incoming, Outgoing, SendResult
+from bot.channels.base import Attachment, Button, Contact, Delivery, Incoming, Outgoing, SendResult
+from bot.channels.choices import choice_lines, flatten, pick
 from bot.core.notify import release_held
-from storage.models import Agency, Officer
+from storage.models import Agency, Officer, OutboxMessage
 
 NAME = "console"
+log = logging.getLogger(__name__)
 USAGE = "/as enterprise | /as officer <agency_id> | /as head <agency_id> | /as coordinator | /as admin"
 
 
@@ -41,6 +46,7 @@ class ConsoleChannel:
         self.chat_id = "enterprise"
         self.is_group = False
         self.buttons: dict[str, list[Button]] = {}
+        self.files_dir = Path(tempfile.gettempdir()) / "pcibot-console"
 
     @property
     def prompt(self) -> str:
@@ -55,16 +61,26 @@ class ConsoleChannel:
 
     async def deliver(self, target: Delivery, message: Outgoing) -> SendResult:
         """Print a message with its buttons numbered; remember them for a numeric answer."""
-        flat = [b for row in message.buttons for b in row]
+        flat = flatten(message.buttons)
         self.buttons[target.chat_id] = flat
         lines = [f"── {target.chat_id} ──", message.text]
-        lines += [f"  📎 {a.kind}: {a.name or a.ref}" for a in message.attachments]
-        lines += [f"  [{i}] {b.label}" for i, b in enumerate(flat, 1)]
+        lines += [self._attachment_line(target, a) for a in message.attachments]
+        lines += choice_lines(flat)
         if message.request_contact:
             lines.append("  (/contact <số điện thoại> [họ tên] để chia sẻ số điện thoại)")
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
         return SendResult(ok=True, message_id=str(target.outbox_id))
+
+    def _attachment_line(self, target: Delivery, attachment: Attachment) -> str:
+        """A platform reference by name; a generated image is written to a file and shown as its path."""
+        data = attachment.data
+        if data is None:
+            return f"  📎 {attachment.kind}: {attachment.name or attachment.ref}"
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / f"{target.outbox_id}-{attachment.name or 'image.png'}"
+        path.write_bytes(data)
+        return f"  🖼 {path}"
 
     async def _switch(self, arg: str) -> None:
         parts = arg.split()
@@ -108,13 +124,31 @@ class ConsoleChannel:
         self.user_id, self.chat_id, self.is_group = user, f"group-{agency_id}" if agency_id else "admin", True
         self.out.write(f"Đang đóng vai {role} {agency_id or ''} trong nhóm {self.chat_id}.\n")
 
-    def _incoming(self, line: str) -> Incoming:
+    async def _choices(self) -> list[Button]:
+        """Buttons last shown in this chat; after a restart, read back from the last message delivered here."""
+        if self.chat_id not in self.buttons:
+            async with self.maker() as session:
+                payload = (
+                    await session.execute(
+                        select(OutboxMessage.payload)
+                        .where(
+                            OutboxMessage.channel == NAME,
+                            OutboxMessage.chat_id == self.chat_id,
+                            OutboxMessage.state == "sent",
+                        )
+                        .order_by(OutboxMessage.id.desc())
+                        .limit(1)
+                    )
+                ).scalar_one_or_none()
+            self.buttons[self.chat_id] = flatten(Outgoing.from_payload(payload or {}).buttons)
+        return self.buttons[self.chat_id]
+
+    def _incoming(self, line: str, choices: list[Button]) -> Incoming:
         text = line.strip()
-        button = None
         contact = None
-        choices = self.buttons.get(self.chat_id, [])
-        if text.isdigit() and 1 <= int(text) <= len(choices):
-            button, text = choices[int(text) - 1].payload, ""
+        button = pick(text, choices)
+        if button is not None:
+            text = ""
         elif text.startswith("/contact "):
             phone, _, name = text[len("/contact ") :].strip().partition(" ")
             contact, text = Contact(phone=phone, name=name.strip()), ""
@@ -131,12 +165,13 @@ class ConsoleChannel:
 
     async def feed(self, line: str) -> None:
         """Handle one typed line (identity switches stay local to the console)."""
-        if line.strip().startswith("/as"):
-            await self._switch(line.strip()[3:])
+        head, _, rest = line.strip().partition(" ")
+        if head == "/as":  # not /ask
+            await self._switch(rest)
             return
-        if not line.strip():
+        if not head:
             return
-        await self.handle(self._incoming(line))
+        await self.handle(self._incoming(line, await self._choices()))
 
     async def repl(self, after: Callable[[], Awaitable[None]]) -> None:
         """Read stdin until EOF; `after` runs after each line (delivers the outbox)."""
@@ -148,5 +183,9 @@ class ConsoleChannel:
             line = await loop.run_in_executor(None, sys.stdin.readline)
             if not line:
                 return
-            await self.feed(line)
+            try:
+                await self.feed(line)
+            except Exception:  # a bug in one handler must not end the session; nothing of it was committed
+                log.exception("console input failed")
+                self.out.write("Đã có lỗi khi xử lý dòng này; không có thay đổi nào được lưu. Xin thử lại.\n")
             await after()

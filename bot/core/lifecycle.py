@@ -118,6 +118,12 @@ def _authorize(actor: Actor, ticket: Ticket) -> None:
         raise LifecycleError("forbidden", ticket=ticket.code, agency=ticket.agency_id)
 
 
+def _authorize_staff(actor: Actor, ticket: Ticket) -> None:
+    """Business actions are checked by the caller (linked identities); staff ones here."""
+    if actor.role != "business":
+        _authorize(actor, ticket)
+
+
 def _require(text: str | None, what: str) -> str:
     value = (text or "").strip()
     if not value:
@@ -242,6 +248,8 @@ async def assign(
         raise LifecycleError("forbidden", ticket=ticket.code, agency=ticket.agency_id)
     if agency_id not in core.rules.agencies_by_id:
         raise LifecycleError("unknown_agency", agency=agency_id)
+    if topic_id is not None and topic_id not in core.rules.topics_by_id:
+        raise LifecycleError("unknown_topic", topic=topic_id)
     now = core.now()
     _move(ticket, actor, "assign", now, from_agency=ticket.agency_id, to_agency=agency_id)
     ticket.agency_id = agency_id
@@ -329,6 +337,7 @@ async def info_received(
     attachments: list[tuple[str, str, str | None]] | None = None,
 ) -> None:
     """The business answered a question: add it to the thread and resume the clock."""
+    _authorize_staff(actor, ticket)
     body = text.strip()
     if len(body) > MAX_TEXT:
         raise LifecycleError("too_long", limit=MAX_TEXT)
@@ -463,6 +472,7 @@ async def note(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, 
 
 async def close(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, reason: str) -> None:
     """Close a resolved ticket: confirmed by the business, or no answer in time."""
+    _authorize_staff(actor, ticket)
     now = core.now()
     _move(ticket, actor, "close", now, reason=reason)
     ticket.closed_at = now
@@ -478,7 +488,9 @@ def reopen_window_open(core: Core, ticket: Ticket, now: datetime) -> bool:
 
 async def reopen(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, reason: str) -> None:
     """The business says it is not solved: back to the agency with a fresh answer window."""
+    _authorize_staff(actor, ticket)
     now = core.now()
+    check_transition("reopen", ticket.state)
     if actor.role == "business" and not reopen_window_open(core, ticket, now):
         raise LifecycleError("reopen_expired", days=core.rules.satisfaction.reopen_within_days)
     _move(ticket, actor, "reopen", now, reason=reason)
@@ -495,6 +507,7 @@ async def rate(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, 
 
     Returns True when the rating reopened the ticket.
     """
+    _authorize_staff(actor, ticket)
     if ticket.state not in {"resolved", "closed"}:
         raise LifecycleError("bad_transition", action="rate", state=ticket.state)
     if not 1 <= score <= 5:

@@ -12,6 +12,7 @@ from bot.channels.base import Attachment as OutAttachment
 from bot.channels.base import Button, Outgoing
 from bot.core.fmt import fmt_date
 from bot.core.i18n import t
+from bot.core.publication import display_names, feed_text
 from bot.core.services import Core
 from storage.models import Agency, Attachment, Identity, KeyValue, OutboxMessage, Ticket
 
@@ -200,9 +201,7 @@ async def to_working_group(
 
 async def release_held(session: AsyncSession, *, channel: str, chat_id: str, agency_id: str | None) -> int:
     """After a bind, send what was waiting for that agency (or the working group when agency_id is None)."""
-    cond = (
-        (OutboxMessage.agency_id == agency_id) if agency_id else (OutboxMessage.audience == "working_group")
-    )
+    cond = (OutboxMessage.agency_id == agency_id) if agency_id else (OutboxMessage.audience == "working_group")
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.state == "held", cond)
@@ -223,8 +222,13 @@ def officer_buttons(code: str) -> list[list[Button]]:
     ]
 
 
-async def card(session: AsyncSession, core: Core, ticket: Ticket, *, lead: bool) -> Outgoing:
-    """The ticket card an agency group sees (contact details hidden when confidential)."""
+async def card(
+    session: AsyncSession, core: Core, ticket: Ticket, *, lead: bool, show_contact: bool | None = None
+) -> Outgoing:
+    """The ticket card an agency group sees (contact details hidden when confidential).
+
+    `show_contact` overrides that for one viewer (authz.can_see_identity), e.g. the coordinator's /show.
+    """
     lines = [
         t("card_title" if lead else "card_title_info", "vi", code=ticket.code),
         t(
@@ -236,9 +240,10 @@ async def card(session: AsyncSession, core: Core, ticket: Ticket, *, lead: bool)
         ),
         t("card_due", "vi", ack=fmt_date(ticket.ack_due_at), due=fmt_date(ticket.answer_due_at)),
     ]
-    if ticket.confidential or ticket.kind == "to_cao":
+    hidden = ticket.confidential or ticket.kind == "to_cao"
+    if hidden:
         lines.append(t("card_confidential", "vi"))
-    else:
+    if (not hidden) if show_contact is None else show_contact:
         contact = ", ".join(
             x
             for x in (
@@ -249,7 +254,7 @@ async def card(session: AsyncSession, core: Core, ticket: Ticket, *, lead: bool)
             )
             if x
         )
-        lines.append(t("card_contact", "vi", contact=contact or "—"))
+        lines.append(t("show_confidential_contact" if hidden else "card_contact", "vi", contact=contact or "—"))
     if ticket.identity_id is not None:
         identity = await session.get(Identity, ticket.identity_id)
         if identity is not None and identity.unreachable:
@@ -308,11 +313,29 @@ async def resolved(session: AsyncSession, core: Core, ticket: Ticket) -> None:
         outcome=(t("outcome_line", lang, outcome=outcome) if outcome else ""),
         buttons=buttons,
     )
+    channel = core.config.telegram_public_channel
+    if channel and not ticket.hidden:  # the public feed shows what /t/CODE shows, never more
+        names = (await display_names(session, [ticket])).get(ticket.id, [])
+        post = feed_text(
+            ticket,
+            topic=topic_label(core, ticket.topic_id),
+            agency=agency_label(core, ticket.agency_id),
+            url=f"{core.config.public_url}/t/{ticket.code}",
+            display_names=names,
+        )
+        enqueue(
+            session,
+            core.now(),
+            channel="telegram",
+            chat_id=channel,
+            audience="public_feed",
+            message=Outgoing(post),
+            ticket_id=ticket.id,
+            dedupe_key=f"public_feed:{ticket.code}:{ticket.reopen_count}",
+        )
 
 
-async def transferred(
-    session: AsyncSession, core: Core, ticket: Ticket, old_agency: str, reason: str
-) -> None:
+async def transferred(session: AsyncSession, core: Core, ticket: Ticket, old_agency: str, reason: str) -> None:
     """Card to the new agency, a notice to the old one, and word to the business."""
     await to_agency_chat(
         session,
@@ -344,3 +367,10 @@ async def reopened(session: AsyncSession, core: Core, ticket: Ticket, reason: st
     """The agency hears the item is back, the business gets the new deadline."""
     await to_agency(session, core, ticket, "agency_reopened", due=fmt_date(ticket.answer_due_at))
     await to_business(session, core, ticket, "reopened")
+
+
+async def business_unreachable(session: AsyncSession, core: Core, row: OutboxMessage) -> None:
+    """A message to the business failed for good (blocked bot …): the agency group hears it."""
+    ticket = await session.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
+    if ticket is not None:
+        await to_agency(session, core, ticket, "agency_business_unreachable")

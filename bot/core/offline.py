@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -17,10 +18,12 @@ from bot.core import lifecycle
 from bot.core.authz import SYSTEM
 from bot.core.clock import TZ
 from bot.core.contact import ContactError, find_commune, normalize_name, normalize_phone, normalize_tax_code
-from bot.core.lifecycle import Draft, LifecycleError
+from bot.core.lifecycle import Draft
 from bot.core.publication import public_record
 from bot.core.services import Core
-from storage.models import Ticket
+from storage.models import ProcessedEvent, Ticket
+
+IMPORT_CHANNEL = "import"
 
 TRUE = {"1", "true", "yes", "y", "co", "có", "x"}
 STAFF_FIELDS = (
@@ -64,8 +67,8 @@ class ImportProblem:
     message: str
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    text = path.read_text(encoding="utf-8-sig")
+def _rows(text: str, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number where the record starts, record) for a JSONL or CSV file."""
     if path.suffix.lower() in {".jsonl", ".json", ".ndjson"}:
         for number, line in enumerate(text.splitlines(), 1):
             if line.strip():
@@ -76,13 +79,14 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     continue
                 yield (
                     number,
-                    value
-                    if isinstance(value, dict)
-                    else {"__error__": "mỗi dòng phải là một đối tượng JSON"},
+                    value if isinstance(value, dict) else {"__error__": "mỗi dòng phải là một đối tượng JSON"},
                 )
         return
-    for number, row in enumerate(csv.DictReader(io.StringIO(text)), 2):
-        yield number, dict(row)
+    reader = csv.DictReader(io.StringIO(text))
+    start = 2  # line 1 is the header; a quoted cell may span several lines
+    for row in reader:
+        yield start, dict(row)
+        start = reader.line_num + 1
 
 
 def _when(raw: Any) -> datetime | None:
@@ -92,9 +96,21 @@ def _when(raw: Any) -> datetime | None:
     return value.replace(tzinfo=TZ) if value.tzinfo is None else value
 
 
+# Column names of `pcibot export` accepted as well, so that a staff export can be imported elsewhere.
+ALIASES = {"topic": "topic_id", "agency": "agency_id", "commune": "commune_code"}
+
+
 def _opt(row: dict[str, Any], key: str) -> str | None:
     value = row.get(key)
+    if value in (None, "") and key in ALIASES:
+        value = row.get(ALIASES[key])
     return str(value).strip() if value not in (None, "") else None
+
+
+def row_key(row: dict[str, Any]) -> str:
+    """A fingerprint of an input row, so that importing the same file twice creates nothing twice."""
+    canonical = json.dumps({k: str(v).strip() for k, v in row.items() if k and v not in (None, "")}, sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def parse_row(core: Core, row: dict[str, Any]) -> Draft:
@@ -143,26 +159,41 @@ def parse_row(core: Core, row: dict[str, Any]) -> Draft:
         raise ValueError(f"thông tin liên hệ không hợp lệ ({exc.code})") from exc
 
 
-async def import_file(core: Core, path: Path) -> tuple[list[str], list[ImportProblem]]:
-    """Import every row, or nothing if any row is invalid; returns (codes, problems)."""
-    drafts: list[Draft] = []
+@dataclass
+class ImportResult:
+    """What an import did: new tracking codes, rows already imported before, or the problems (nothing saved)."""
+
+    codes: list[str]
+    skipped: int
+    problems: list[ImportProblem]
+
+
+async def import_file(core: Core, path: Path) -> ImportResult:
+    """Import every row, or nothing if any row is invalid; rows imported before are skipped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return ImportResult([], 0, [ImportProblem(1, "tệp phải được lưu bằng mã UTF-8 (CSV UTF-8 trong Excel)")])
+    drafts: list[tuple[str, Draft]] = []
     problems: list[ImportProblem] = []
-    for number, row in _rows(path):
+    for number, row in _rows(text, path):
         try:
-            drafts.append(parse_row(core, row))
+            drafts.append((row_key(row), parse_row(core, row)))
         except ValueError as exc:
             problems.append(ImportProblem(number, str(exc)))
     if problems:
-        return [], problems
-    codes = []
+        return ImportResult([], 0, problems)
+    codes: list[str] = []
+    skipped = 0
     async with core.maker() as session, session.begin():
-        for draft in drafts:
-            try:
-                ticket = await lifecycle.submit(session, core, draft, SYSTEM)
-            except LifecycleError as exc:
-                raise ValueError(f"không lưu được: {exc.code}") from exc
+        for key, draft in drafts:
+            if await session.get(ProcessedEvent, (IMPORT_CHANNEL, key)) is not None:
+                skipped += 1
+                continue
+            session.add(ProcessedEvent(channel=IMPORT_CHANNEL, event_id=key, processed_at=core.now()))
+            ticket = await lifecycle.submit(session, core, draft, SYSTEM)
             codes.append(ticket.code)
-    return codes, []
+    return ImportResult(codes, skipped, [])
 
 
 def _cell(value: Any) -> Any:
@@ -176,9 +207,7 @@ async def export(core: Core, out: TextIO, fmt: str = "csv", public: bool = False
         if public:
             query = query.where(Ticket.hidden.is_(False))
         tickets = (await session.execute(query)).scalars().all()
-    records = [
-        public_record(t) if public else {f: _cell(getattr(t, f)) for f in STAFF_FIELDS} for t in tickets
-    ]
+    records = [public_record(t) if public else {f: _cell(getattr(t, f)) for f in STAFF_FIELDS} for t in tickets]
     if fmt == "jsonl":
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -5,25 +5,67 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel, Delivery, Outgoing, SendResult
+from bot.core import notify
 from bot.core.clock import now_utc
-from storage.models import Identity, OutboxMessage
+from bot.core.i18n import t
+from storage.models import Identity, OutboxMessage, Ticket
 
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 60
 MAX_ATTEMPTS = 12
+HELD_WINDOW = "held_window"  # undeliverable until the business writes again (Zalo's 7-day window)
 
 
 def backoff(attempts: int) -> float:
     """Seconds before the next try after `attempts` transient failures (1, 2, 4 … capped at 5 min)."""
     return float(min(300, 2 ** max(0, attempts - 1)))
+
+
+async def _hold_for_business(session: AsyncSession, row: OutboxMessage, reason: str, now: datetime) -> None:
+    """Mark the business unreachable; the ticket's agency hears once per ticket until the business writes again."""
+    identity = await session.get(Identity, row.identity_id)
+    if identity is None:
+        return
+    identity.unreachable, identity.unreachable_reason = True, reason[:200]
+    ticket = await session.get(Ticket, row.ticket_id) if row.ticket_id is not None else None
+    chat = await notify.agency_chat(session, ticket.agency_id) if ticket is not None else None
+    if ticket is None or chat is None:
+        return
+    since = identity.last_inbound_at.timestamp() if identity.last_inbound_at else 0
+    key = f"undelivered:{ticket.id}:{identity.id}:{since:.0f}"
+    if (await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))).first():
+        return
+    notify.enqueue(
+        session,
+        now,
+        channel=chat[0],
+        chat_id=chat[1],
+        audience="agency",
+        message=Outgoing(t("agency_undelivered", "vi", code=ticket.code, reason=reason)),
+        ticket_id=ticket.id,
+        agency_id=ticket.agency_id,
+        dedupe_key=key,
+    )
+
+
+async def release_for_sender(session: AsyncSession, channel: str, user_id: str, now: datetime) -> int:
+    """The business wrote again: its held messages become due (oldest first, by id)."""
+    identities = select(Identity.id).where(Identity.channel == channel, Identity.user_id == user_id)
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == HELD_WINDOW, OutboxMessage.identity_id.in_(identities))
+        .values(state="pending", next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class OutboxSender:
@@ -44,6 +86,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self.on_unreachable: Callable[[AsyncSession, OutboxMessage], Awaitable[None]] | None = None
 
     def wake(self) -> None:
         """Ask the loop to look for new rows now."""
@@ -95,14 +138,18 @@ class OutboxSender:
                     "attempts": row.attempts + 1,
                     "last_error": None,
                 }
+            elif result.hold and row.identity_id is not None:
+                values = {"state": HELD_WINDOW, "attempts": row.attempts + 1, "last_error": result.error}
+                await _hold_for_business(session, row, result.error or "", now)
             elif result.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
                 values = {"state": "failed", "attempts": row.attempts + 1, "last_error": result.error}
                 if row.identity_id is not None and row.audience == "business":
-                    await session.execute(
-                        update(Identity)
-                        .where(Identity.id == row.identity_id)
-                        .values(unreachable=True, unreachable_reason=result.error)
-                    )
+                    identity = await session.get(Identity, row.identity_id)
+                    if identity is not None and not identity.unreachable:
+                        identity.unreachable = True
+                        identity.unreachable_reason = (result.error or "")[:200]
+                        if self.on_unreachable is not None:  # tell the agency, once per loss of contact
+                            await self.on_unreachable(session, row)
             else:
                 wait = result.retry_after if result.retry_after is not None else backoff(row.attempts + 1)
                 values = {

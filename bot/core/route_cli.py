@@ -117,9 +117,7 @@ def evaluate(router: Router, path: Path, out: TextIO) -> float:
         k, m = by_topic_ok[key], by_topic_total[key]
         w(f"  {key:<28} {k:>4}/{m:<4} {_pct(k, m)}\n")
 
-    small_talk = [
-        (ex, d) for ex, d in zip(examples, decisions, strict=True) if "unclassified" in ex.topics
-    ]
+    small_talk = [(ex, d) for ex, d in zip(examples, decisions, strict=True) if "unclassified" in ex.topics]
     in_triage = sum(1 for _, d in small_talk if d.agency == "triage")
     w(f"unclassified examples routed to triage: {in_triage}/{len(small_talk)}\n")
 

@@ -47,6 +47,7 @@ class RouteDecision:
 @dataclass(frozen=True, slots=True)
 class _Phrase:
     text: str  # as written in the YAML
+    key: str  # normalised form; spellings that normalise alike count once
     topic: int  # index into Router._topic_ids
     weight: float  # negative for "negative" phrases
     marks: tuple[frozenset[str] | None, ...]  # diacritics per word as written (None: written without)
@@ -61,12 +62,12 @@ class _Hit:
 
 
 def _marks_ok(phrase: _Phrase, tokens: list[Token], start: int) -> bool:
-    """Diacritics typed by the user must be compatible with the phrase ("đặt" never matches "đất")."""
+    """Typed diacritics must equal the phrase's ("đặt" ≠ "đất", "thuê" ≠ "thuế"); none typed matches any."""
     for offset, want in enumerate(phrase.marks):
         if want is None:
             continue
         got = tokens[start + offset].marks
-        if got is not None and not got <= want:
+        if got is not None and got != want:
             return False
     return True
 
@@ -118,13 +119,14 @@ class Router:
 
     def _add(self, text: str, topic: int, weight: float) -> None:
         if has_cjk(text) and not normalize(text):
-            self._cjk.append(_Phrase(text, topic, weight, ()))
+            self._cjk.append(_Phrase(text, text, topic, weight, ()))
             return
         tokens = normalize(text)
         if not tokens:
             return
         key = " ".join(t.folded for t in tokens)
-        self._index.setdefault(key, []).append(_Phrase(text, topic, weight, tuple(t.marks for t in tokens)))
+        marks = tuple(t.marks for t in tokens)
+        self._index.setdefault(key, []).append(_Phrase(text, key, topic, weight, marks))
         words = key.split(" ")
         self._vocab.update(words)
         for n in range(1, len(words)):
@@ -224,9 +226,9 @@ class Router:
         matched: list[str] = []
         for h in hits:
             ph = h.phrase
-            if (ph.topic, ph.text) in seen:
+            if (ph.topic, ph.key) in seen:
                 continue  # a phrase counts once per message
-            seen.add((ph.topic, ph.text))
+            seen.add((ph.topic, ph.key))
             weight = ph.weight * (_FUZZY_FACTOR if h.fuzzy else 1.0)
             scores[ph.topic] += weight
             if weight > 0:

@@ -421,6 +421,14 @@ def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> _Li
     return result
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:  # e.g. 2026-13-24: keep the text so validation reports it with its line
+        return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -455,11 +463,14 @@ def _describe(data: Any, loc: Loc) -> str:
             pass
         rest = loc[2:]
         prefix = f"{entity} '{ident}'"
-    elif len(loc) >= 1:
+    elif len(loc) == 1:
+        return f"field '{loc[0]}'"
+    elif len(loc) > 1:
         prefix = str(loc[0])
         rest = loc[1:]
     else:
         return "file"
+    rest = tuple(part for part in rest if part != "[key]")  # pydantic marks bad dict keys with "[key]"
     if not rest:
         return prefix
     field = str(rest[0])

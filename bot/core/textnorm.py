@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "NUMBER",
     "SHORTHAND",
     "Token",
     "cjk_runs",
@@ -109,7 +110,9 @@ SHORTHAND: Mapping[str, str] = {
 }
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_WORD_RE = re.compile(r"[^\W_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Words; a number keeps its thousands separators and a unit glued to it ("2.000.000đ", "5tr").
+_WORD_RE = re.compile(rf"[^\W_{_CJK_RANGES}]+(?:[.,]\d+)*(?:[^\W\d_{_CJK_RANGES}]+)?")
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
 _SLASH_RE = re.compile(r"\b([^\W\d_])/([^\W\d_])\b")  # "a/c" → "ac" (anh chị), "đ/c" → "đc"-like
 _SLASH_FIXED = {"đ/c": "địa chỉ", "d/c": "địa chỉ"}
@@ -142,6 +145,10 @@ _build_tables()
 
 
 _D_ONLY = frozenset("đ")
+# Numbers become "#" so a rule phrase written with any number ("đòi 5 triệu") matches every amount.
+NUMBER = "#"
+_NUM_UNIT_RE = re.compile(r"^(\d+(?:[.,]\d+)*)(tr|trieu|k|ty|ti|m2|ha|h|ngay|thang|nam|lan|d|dong|vnd)$")
+_UNITS = {"tr": "trieu", "k": "nghin", "ti": "ty", "h": "gio", "d": "dong", "vnd": "dong"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +182,28 @@ def _english_singular(word: str) -> str:
     return word
 
 
+def _word_tokens(word: str, expand: bool) -> tuple[Token, ...]:
+    folded = word.translate(_FOLD)
+    if not folded:
+        return ()
+    marks = _marks_of(word) if folded != word else None
+    if folded[0].isdigit():
+        if folded.isdigit() or folded.replace(".", "").replace(",", "").isdigit():
+            return (Token(NUMBER),)
+        m = _NUM_UNIT_RE.match(folded)
+        if m:
+            return (Token(NUMBER), Token(_UNITS.get(m[2], m[2])))
+    if expand and (marks is None or marks == _D_ONLY):
+        expansion = SHORTHAND.get(folded)
+        if expansion is not None:
+            return tuple(Token(part) for part in expansion.split())
+    return (Token(_english_singular(folded), marks),)
+
+
+_WORD_CACHE: dict[tuple[str, bool], tuple[Token, ...]] = {}
+_WORD_CACHE_MAX = 200_000
+
+
 def tokenize(text: str, *, expand: bool = True) -> list[Token]:
     """Split text into normalised Latin-script tokens (CJK is skipped; see cjk_runs)."""
     lowered = _REPEAT_RE.sub(r"\1", unicodedata.normalize("NFC", text).lower())
@@ -183,17 +212,16 @@ def tokenize(text: str, *, expand: bool = True) -> list[Token]:
             lowered = lowered.replace(short, full)
         lowered = _SLASH_RE.sub(r"\1\2", lowered)
     tokens: list[Token] = []
+    cache = _WORD_CACHE
     for word in _WORD_RE.findall(lowered):
-        folded = word.translate(_FOLD)
-        if not folded:
-            continue
-        marks = _marks_of(word) if folded != word else None
-        if expand and (marks is None or marks == _D_ONLY):
-            expansion = SHORTHAND.get(folded)
-            if expansion is not None:
-                tokens.extend(Token(part) for part in expansion.split())
-                continue
-        tokens.append(Token(_english_singular(folded), marks))
+        key = (word, expand)
+        found = cache.get(key)
+        if found is None:
+            found = _word_tokens(word, expand)
+            if len(cache) >= _WORD_CACHE_MAX:
+                cache.clear()
+            cache[key] = found
+        tokens.extend(found)
     return tokens
 
 

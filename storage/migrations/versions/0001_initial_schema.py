@@ -69,6 +69,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_identities_person_id"), ["person_id"], unique=False)
 
     op.create_table(
+        "inbound_events",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("event_id", sa.String(length=100), nullable=False),
+        sa.Column("user_key", sa.String(length=64), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("channel", "event_id", name="uq_inbound_event"),
+    )
+    with op.batch_alter_table("inbound_events", schema=None) as batch_op:
+        batch_op.create_index("ix_inbound_due", ["state", "next_attempt_at"], unique=False)
+        batch_op.create_index("ix_inbound_user", ["channel", "user_key", "state"], unique=False)
+
+    op.create_table(
         "kv",
         sa.Column("key", sa.String(length=100), nullable=False),
         sa.Column("value", sa.JSON(), nullable=False),
@@ -213,8 +233,11 @@ def upgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index("ix_tickets_agency_state", ["agency_id", "state"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_answer_due_at"), ["answer_due_at"], unique=False)
+        batch_op.create_index("ix_tickets_closed", ["closed_at"], unique=False)
         batch_op.create_index("ix_tickets_created", ["created_at"], unique=False)
+        batch_op.create_index("ix_tickets_first_response", ["first_response_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_identity_id"), ["identity_id"], unique=False)
+        batch_op.create_index("ix_tickets_resolved", ["resolved_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_state"), ["state"], unique=False)
         batch_op.create_index(batch_op.f("ix_tickets_topic_id"), ["topic_id"], unique=False)
 
@@ -355,6 +378,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("ticket_events", schema=None) as batch_op:
+        batch_op.create_index("ix_events_action_at", ["action", "at"], unique=False)
         batch_op.create_index(batch_op.f("ix_ticket_events_action"), ["action"], unique=False)
         batch_op.create_index(batch_op.f("ix_ticket_events_ticket_id"), ["ticket_id"], unique=False)
 
@@ -366,6 +390,7 @@ def downgrade() -> None:
     with op.batch_alter_table("ticket_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ticket_events_ticket_id"))
         batch_op.drop_index(batch_op.f("ix_ticket_events_action"))
+        batch_op.drop_index("ix_events_action_at")
 
     op.drop_table("ticket_events")
     with op.batch_alter_table("ticket_cards", schema=None) as batch_op:
@@ -393,8 +418,11 @@ def downgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tickets_topic_id"))
         batch_op.drop_index(batch_op.f("ix_tickets_state"))
+        batch_op.drop_index("ix_tickets_resolved")
         batch_op.drop_index(batch_op.f("ix_tickets_identity_id"))
+        batch_op.drop_index("ix_tickets_first_response")
         batch_op.drop_index("ix_tickets_created")
+        batch_op.drop_index("ix_tickets_closed")
         batch_op.drop_index(batch_op.f("ix_tickets_answer_due_at"))
         batch_op.drop_index("ix_tickets_agency_state")
 
@@ -406,6 +434,11 @@ def downgrade() -> None:
     op.drop_table("oauth_tokens")
     op.drop_table("leases")
     op.drop_table("kv")
+    with op.batch_alter_table("inbound_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_inbound_user")
+        batch_op.drop_index("ix_inbound_due")
+
+    op.drop_table("inbound_events")
     with op.batch_alter_table("identities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_identities_person_id"))
 

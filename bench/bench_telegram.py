@@ -1,0 +1,153 @@
+"""Benchmark: our Telegram intake vs a bare python-telegram-bot echo bot, through the same fake Bot API.
+
+N businesses each go through the whole intake dialog (text, kind button, name, contact share, three skips,
+confidentiality, consent, confirm = 10 updates each); all updates are queued at once, interleaved by
+business, and we time until every one is committed (and, separately, until every reply is delivered
+through the outbox under Telegram's flood limits). Then a bare PTB echo bot (one MessageHandler that
+answers each text) gets as many updates through the same fake server. Prints updates/s and the ratio.
+
+    .venv/bin/python bench/bench_telegram.py [-n 50] [--db postgresql+asyncpg://…/test_tg]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import func, select, text  # noqa: E402
+from telegram import Update  # noqa: E402
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
+
+from bot.app import build, start, stop  # noqa: E402
+from bot.config import Config  # noqa: E402
+from storage.models import OutboxMessage, ProcessedEvent, Ticket  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+
+TOKEN = "123456:BENCH-token"
+TEXTS = [
+    "Hoàn thuế giá trị gia tăng bị chậm, cơ quan thuế yêu cầu bổ sung hồ sơ nhiều lần",
+    "Thủ tục cấp giấy phép xây dựng nhà xưởng kéo dài quá hạn",
+    "Đăng ký thành lập doanh nghiệp mất nhiều thời gian",
+]
+
+
+def dialog(fake: FakeTelegram, uid: int) -> list[dict[str, Any]]:
+    """The updates of one business's whole submission (buttons pressed on a stand-in message)."""
+    user = fake.user(uid, f"DN{uid}")
+    chat = {"id": uid, "type": "private", "first_name": user["first_name"]}
+    ids = iter(range(uid * 100, uid * 100 + 100))
+
+    def msg(body: dict[str, Any]) -> dict[str, Any]:
+        return {"message_id": next(ids), "date": int(time.time()), "chat": chat, "from": user, **body}
+
+    def press(data: str) -> dict[str, Any]:
+        message = msg({"text": "…", "from": fake.me})
+        return {"callback_query": {"id": f"{uid}-{data}", "from": user, "chat_instance": "ci", "data": data,
+                                   "message": message}}
+
+    contact = {"contact": {"phone_number": f"+8491{uid:07d}", "first_name": "An", "user_id": uid}}
+    return [
+        {"message": msg({"text": TEXTS[uid % len(TEXTS)] + f" (DN {uid})"})},
+        press("kind:phan_anh"),
+        {"message": msg({"text": "Nguyễn Văn An"})},
+        {"message": msg(contact)},
+        press("skip"), press("skip"), press("skip"),
+        press("conf:no"), press("consent:yes"), press("confirm:send"),
+    ]
+
+
+async def count(app: Any, model: Any, *where: Any) -> int:
+    async with app.core.maker() as session:
+        return int((await session.execute(select(func.count()).select_from(model).where(*where))).scalar_one())
+
+
+async def bench_ours(fake: FakeTelegram, n: int, db_url: str) -> tuple[float, float, int]:
+    if db_url.startswith("postgresql"):
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        engine = create_async_engine(db_url)
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+    cfg = Config(database_url=db_url, console=False, telegram_token=TOKEN, telegram_api_url=fake.url,
+                 web_port=0, admins=[])
+    app = await build(cfg, migrate=True)
+    await start(app, serve_web=False)
+    try:
+        dialogs = [dialog(fake, 1000 + i) for i in range(n)]
+        updates = [u for step in zip(*dialogs, strict=True) for u in step]
+        await asyncio.sleep(0.5)  # polling running
+        t0 = time.perf_counter()
+        for u in updates:
+            fake.inject({"update_id": next(fake._update_ids), **u})
+        while await count(app, ProcessedEvent) < len(updates):
+            await asyncio.sleep(0.02)
+        handled = time.perf_counter() - t0
+        tickets = await count(app, Ticket)
+        while await count(app, OutboxMessage, OutboxMessage.state.in_(["pending", "sending"])) > 0:
+            await asyncio.sleep(0.05)
+        delivered = time.perf_counter() - t0
+        return len(updates) / handled, delivered, tickets
+    finally:
+        await stop(app)
+
+
+async def bench_echo(fake: FakeTelegram, total: int) -> float:
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await update.message.reply_text(update.message.text or "")
+
+    ptb = (ApplicationBuilder().token(TOKEN).base_url(f"{fake.url}/bot").base_file_url(f"{fake.url}/file/bot")
+           .job_queue(None).build())
+    ptb.add_handler(MessageHandler(filters.TEXT, echo))
+    users = [fake.user(5000 + i, f"E{i}") for i in range(50)]
+    async with ptb:
+        await ptb.start()
+        assert ptb.updater is not None
+        await ptb.updater.start_polling(timeout=10, poll_interval=0)
+        await asyncio.sleep(0.5)
+        before = len(fake.sent)
+        t0 = time.perf_counter()
+        for i in range(total):
+            fake.text(users[i % len(users)], f"echo {i}")
+        while len(fake.sent) - before < total:
+            await asyncio.sleep(0.01)
+        elapsed = time.perf_counter() - t0
+        await ptb.updater.stop()
+        await ptb.stop()
+    return total / elapsed
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=50, help="businesses submitting concurrently")
+    parser.add_argument("--db", default="", help="database URL (default: a temporary SQLite file)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or f"sqlite+aiosqlite:///{tmp}/bench.db"
+        ours, delivered, tickets = await bench_ours(fake, args.n, db)
+        total = args.n * 10
+        echo = await bench_echo(fake, total)
+    await fake.stop()
+    kind = db.split(":", 1)[0]
+    print(f"database: {kind}; businesses: {args.n}; updates: {total}; tickets saved: {tickets}/{args.n}")
+    print(f"pcibot intake: {ours:8.1f} updates/s committed (all {total} replies delivered after {delivered:.1f} s)")
+    print(f"PTB echo bot:  {echo:8.1f} updates/s (each answered)")
+    print(f"ratio: {ours / echo:.2f}x (goal >= 0.5x)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

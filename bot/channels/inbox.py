@@ -1,0 +1,184 @@
+"""Inbound event inbox: store a webhook or polled event before acknowledging it, process it from the table."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from bot.core.clock import now_utc
+from bot.core.outbox import backoff
+from storage.models import InboundEvent
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 60
+MAX_ATTEMPTS = 8
+OPEN = ("pending", "processing")
+Processor = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Inbox:
+    """One channel's inbox. Events of one user are processed in arrival order, across replicas too."""
+
+    def __init__(
+        self,
+        maker: async_sessionmaker[AsyncSession],
+        channel: str,
+        process: Processor,
+        batch: int = 20,
+        idle_seconds: float = 1.0,
+    ) -> None:
+        self.maker = maker
+        self.channel = channel
+        self.process = process
+        self.batch = batch
+        self.idle_seconds = idle_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    async def store(self, event_id: str, user_key: str, payload: dict[str, Any]) -> bool:
+        """Persist one event (committed on return); False when this event id was stored before."""
+        now = now_utc()
+        event_id, user_key = event_id[:100], user_key[:64]
+        async with self.maker() as session:
+            found = await session.execute(
+                select(InboundEvent.id).where(InboundEvent.channel == self.channel, InboundEvent.event_id == event_id)
+            )
+            if found.first() is not None:
+                return False
+            session.add(
+                InboundEvent(
+                    channel=self.channel,
+                    event_id=event_id,
+                    user_key=user_key,
+                    payload=payload,
+                    state="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    received_at=now,
+                )
+            )
+            try:
+                await session.commit()
+            except IntegrityError:  # the same event arrived concurrently (Zalo retries)
+                return False
+        self._wake.set()
+        return True
+
+    async def _claim(self, now: datetime) -> list[InboundEvent]:
+        earlier = aliased(InboundEvent)
+        blocked = exists().where(
+            earlier.channel == InboundEvent.channel,
+            earlier.user_key == InboundEvent.user_key,
+            earlier.id < InboundEvent.id,
+            earlier.state.in_(OPEN),
+        )
+        async with self.maker() as session, session.begin():
+            rows = (
+                (
+                    await session.execute(
+                        select(InboundEvent)
+                        .where(
+                            InboundEvent.channel == self.channel,
+                            InboundEvent.state.in_(OPEN),
+                            InboundEvent.next_attempt_at <= now,
+                            ~blocked,
+                        )
+                        .order_by(InboundEvent.id)
+                        .limit(self.batch)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            claimed = []
+            for row in rows:
+                result = await session.execute(
+                    update(InboundEvent)
+                    .where(
+                        InboundEvent.id == row.id,
+                        InboundEvent.state == row.state,
+                        InboundEvent.next_attempt_at == row.next_attempt_at,
+                    )
+                    .values(state="processing", next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+                )
+                if getattr(result, "rowcount", 0) == 1:
+                    claimed.append(row)
+            return claimed
+
+    async def _finish(self, row: InboundEvent, error: str | None) -> None:
+        now = now_utc()
+        values: dict[str, object]
+        if error is None:
+            values = {"state": "done", "processed_at": now, "last_error": None}
+        elif row.attempts + 1 >= MAX_ATTEMPTS:
+            log.error("%s event %s given up after %d attempts: %s", self.channel, row.event_id, row.attempts + 1, error)
+            values = {"state": "failed", "attempts": row.attempts + 1, "last_error": error}
+        else:
+            values = {
+                "state": "pending",
+                "attempts": row.attempts + 1,
+                "next_attempt_at": now + timedelta(seconds=backoff(row.attempts + 1)),
+                "last_error": error,
+            }
+        async with self.maker() as session, session.begin():
+            await session.execute(update(InboundEvent).where(InboundEvent.id == row.id).values(**values))
+
+    async def run_once(self) -> int:
+        """Process every due event once; returns how many were attempted."""
+        rows = await self._claim(now_utc())
+        for row in rows:
+            error = None
+            try:
+                await self.process(row.payload)
+            except Exception as exc:  # keep the event for a retry; other events go on
+                log.exception("%s event %s failed", self.channel, row.event_id)
+                error = f"{type(exc).__name__}: {exc}"[:500]
+            await self._finish(row, error)
+        return len(rows)
+
+    async def drain(self, rounds: int = 100) -> None:
+        """Process until nothing is immediately due (tests)."""
+        for _ in range(rounds):
+            if await self.run_once() == 0:
+                return
+
+    def wake(self) -> None:
+        """Ask the loop to look for new events now."""
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            try:
+                count = await self.run_once()
+            except Exception:
+                log.exception("%s inbox sweep failed", self.channel)
+                count = 0
+            if count == 0:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=self.idle_seconds)
+                except TimeoutError:
+                    pass
+
+    def start(self) -> None:
+        """Process in the background (also picks up events left by a crash)."""
+        self._stopping = False
+        self._task = asyncio.create_task(self._loop(), name=f"inbox-{self.channel}")
+
+    async def stop(self) -> None:
+        """Stop after the current event."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None

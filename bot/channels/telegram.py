@@ -1,0 +1,311 @@
+"""The Telegram channel on python-telegram-bot 22: updates → Incoming, outbox rows → Bot API calls.
+
+PTB runs inside our process: polling by default, or — when PCIBOT_TELEGRAM_WEBHOOK_URL is set — our own
+aiohttp route receives updates (secret header checked in constant time) and puts them on PTB's queue.
+No ConversationHandler and no persistence: one catch-all handler converts every update and hands it to
+the channel-neutral dispatcher, which de-duplicates update ids and keeps dialog state in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Message,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ContextTypes, TypeHandler
+
+from bot.channels.base import Attachment, Contact, Delivery, Incoming, Outgoing, SendResult
+from bot.channels.telegram_limits import ChatRateLimiter, Limits
+from bot.channels.telegram_send import NAME, Sender
+from storage.db import is_sqlite
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+PRIVATE_COMMANDS = {
+    "vi": [
+        ("start", "Bắt đầu, giới thiệu"),
+        ("new", "Gửi phản ánh, kiến nghị mới"),
+        ("status", "Tra cứu phản ánh (kèm mã nếu có)"),
+        ("cancel", "Hủy thao tác đang làm"),
+        ("lang", "Đổi ngôn ngữ: vi, en, zh"),
+        ("help", "Hướng dẫn sử dụng"),
+    ],
+    "en": [
+        ("start", "Start and introduction"),
+        ("new", "Submit a complaint or recommendation"),
+        ("status", "Check a submission (with its code)"),
+        ("cancel", "Cancel the current step"),
+        ("lang", "Change language: vi, en, zh"),
+        ("help", "How to use the bot"),
+    ],
+    "zh": [
+        ("start", "开始与介绍"),
+        ("new", "提交反映或建议"),
+        ("status", "查询反映（可附编号）"),
+        ("cancel", "取消当前操作"),
+        ("lang", "更改语言：vi、en、zh"),
+        ("help", "使用说明"),
+    ],
+}
+GROUP_COMMANDS = [
+    ("inbox", "Phản ánh đang mở của cơ quan, theo hạn"),
+    ("show", "Xem phản ánh: /show MÃ"),
+    ("take", "Nhận xử lý: /take MÃ"),
+    ("reply", "Trả lời doanh nghiệp: /reply MÃ nội dung"),
+    ("ask", "Hỏi thêm doanh nghiệp: /ask MÃ câu hỏi"),
+    ("resolve", "Trả lời chính thức, kết thúc: /resolve MÃ nội dung"),
+    ("transfer", "Chuyển cơ quan: /transfer MÃ mã_cơ_quan lý do"),
+    ("extend", "Gia hạn: /extend MÃ số_ngày lý do"),
+    ("note", "Ghi chú nội bộ: /note MÃ nội dung"),
+    ("join", "Tham gia cơ quan: /join mã_mời"),
+    ("invite", "Tạo mã mời: /invite mã_cơ_quan [officer|head]"),
+    ("bindagency", "Gắn nhóm này với cơ quan: /bindagency mã_cơ_quan"),
+    ("bindworkinggroup", "Gắn nhóm này làm nhóm công tác PCI"),
+    ("agencies", "Danh sách cơ quan"),
+    ("officers", "Danh sách cán bộ: /officers [mã_cơ_quan]"),
+    ("assign", "Giao phản ánh chờ phân loại: /assign MÃ mã_cơ_quan"),
+    ("overdue", "Phản ánh quá hạn"),
+    ("stats", "Thống kê"),
+    ("digest", "Bản tin tổng hợp tuần"),
+    ("help", "Hướng dẫn"),
+]
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Updates of one chat run in arrival order; different chats run concurrently."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int | None, tuple[asyncio.Lock, list[int]]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Any) -> None:
+        """Wait for the chat's previous updates, then run this one."""
+        key = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def webhook_secret(app: App) -> str:
+    """The configured secret, or one derived from the token (Telegram allows A-Z a-z 0-9 _ -)."""
+    cfg = app.config
+    if cfg.telegram_webhook_secret is not None:
+        return cfg.telegram_webhook_secret.get_secret_value()
+    assert cfg.telegram_token is not None
+    return hashlib.sha256(b"pcibot-webhook:" + cfg.telegram_token.get_secret_value().encode()).hexdigest()
+
+
+class TelegramChannel:
+    """The Channel for Telegram: PTB application, update conversion, delivery."""
+
+    name = NAME
+
+    def __init__(self, app: App, limits: Limits | None = None) -> None:
+        cfg = app.config
+        assert cfg.telegram_token is not None, "PCIBOT_TELEGRAM_TOKEN is required"
+        self.app = app
+        self.webhook_url = cfg.telegram_webhook_url
+        self.secret = webhook_secret(app) if self.webhook_url else ""
+        self.limiter = ChatRateLimiter(limits)
+        builder = (
+            ApplicationBuilder()
+            .token(cfg.telegram_token.get_secret_value())
+            .base_url(f"{cfg.telegram_api_url}/bot")
+            .base_file_url(f"{cfg.telegram_api_url}/file/bot")
+            .rate_limiter(self.limiter)
+            .job_queue(None)
+            .get_updates_read_timeout(15)
+        )
+        # SQLite serializes writers: one update at a time; PostgreSQL: chats in parallel, each in order.
+        if not is_sqlite(cfg.database_url):
+            builder = builder.concurrent_updates(ChatOrderedProcessor(32))
+        if self.webhook_url:
+            builder = builder.updater(None)
+        self.ptb: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self.ptb.add_handler(TypeHandler(Update, self._on_update))
+        self.ptb.add_error_handler(self._on_error)
+        self.sender = Sender(app, self.ptb.bot)
+        self._waiters: dict[int, asyncio.Future[bool]] = {}
+        if self.webhook_url:
+            path = urlsplit(self.webhook_url).path or "/"
+            app.webapp.router.add_post(path, self._webhook)
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """getMe, command menus, then polling or setWebhook."""
+        await self.ptb.initialize()
+        try:
+            await self._set_commands()
+        except TelegramError as err:  # menus are a convenience; never block start-up on them
+            log.warning("setMyCommands failed: %s", err)
+        await self.ptb.start()
+        if self.webhook_url:
+            await self.ptb.bot.set_webhook(self.webhook_url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES)
+            log.info("telegram webhook at %s", self.webhook_url)
+        else:
+            assert self.ptb.updater is not None
+            await self.ptb.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10, poll_interval=0)
+            log.info("telegram polling as @%s", self.ptb.bot.username)
+
+    async def stop(self) -> None:
+        """Stop fetching, finish queued updates, close the HTTP pools (the webhook stays registered)."""
+        if self.ptb.updater is not None and self.ptb.updater.running:
+            await self.ptb.updater.stop()
+        if self.ptb.running:
+            await self.ptb.stop()
+        await self.ptb.shutdown()
+
+    async def _set_commands(self) -> None:
+        bot = self.ptb.bot
+        for lang, cmds in PRIVATE_COMMANDS.items():
+            await bot.set_my_commands(
+                [BotCommand(c, d) for c, d in cmds],
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if lang == "vi" else lang,
+            )
+        await bot.set_my_commands([BotCommand(c, d) for c, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats())
+
+    async def deliver(self, target: Delivery, message: Outgoing) -> SendResult:
+        """Send one outbox row."""
+        return await self.sender.deliver(target, message)
+
+    # -- inbound ---------------------------------------------------------------------------------------
+    async def _webhook(self, request: web.Request) -> web.Response:
+        got = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(got.encode(), self.secret.encode()):
+            return web.Response(status=403, text="forbidden")
+        if not self.ptb.running:
+            return web.Response(status=503, text="starting or stopping")  # Telegram will redeliver
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.ptb.bot)
+        except Exception:  # not an update: nothing to redeliver
+            return web.Response(status=400, text="bad update")
+        done = asyncio.get_running_loop().create_future()
+        self._waiters[update.update_id] = done
+        await self.ptb.update_queue.put(update)
+        try:  # answer 200 only once the update is committed, so Telegram redelivers what we lost
+            ok = await asyncio.wait_for(asyncio.shield(done), timeout=30)
+        except TimeoutError:
+            ok = False
+        finally:
+            self._waiters.pop(update.update_id, None)
+        return web.Response(text="ok") if ok else web.Response(status=500, text="retry")
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        ok = False
+        try:
+            incoming = self.to_incoming(update)
+            if update.callback_query is not None:  # stop the button's spinner while we handle the press
+                self.ptb.create_task(self._answer(update), update=update)
+            if incoming is not None:
+                await self._handle(incoming)
+            ok = True
+        finally:
+            waiter = self._waiters.get(update.update_id)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(ok)
+
+    async def _answer(self, update: Update) -> None:
+        assert update.callback_query is not None
+        try:
+            await update.callback_query.answer()
+        except TelegramError as err:  # the spinner stops by itself; the press still counts
+            log.info("answerCallbackQuery failed: %s", err)
+
+    async def _handle(self, incoming: Incoming) -> None:
+        for attempt in range(3):  # the database may blip; the update id keeps retries idempotent
+            try:
+                await self.app.dispatcher.handle(incoming)
+                return
+            except Exception:
+                if attempt == 2:
+                    raise
+                log.warning("handling telegram update %s failed, retrying", incoming.event_id, exc_info=True)
+                await asyncio.sleep(0.5 * (attempt + 1))
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update failed: %r", update, exc_info=context.error)
+
+    def to_incoming(self, update: Update) -> Incoming | None:
+        """The channel-neutral form of an update, or None for what the bot ignores."""
+        query = update.callback_query
+        if query is not None:
+            msg = query.message if isinstance(query.message, Message) else None
+            if msg is None or query.data is None:
+                return None
+            return self._incoming(update, msg, query.from_user, text="", button=query.data)
+        msg = update.message
+        if msg is None or msg.from_user is None or msg.from_user.is_bot:
+            return None
+        text = msg.text or msg.caption or ""
+        if text.startswith("/"):
+            head = text.split(maxsplit=1)[0]
+            target = head.partition("@")[2]
+            if target and target.lower() != (self.ptb.bot.username or "").lower():
+                return None  # a command for another bot in the same group
+        files: list[Attachment] = []
+        if msg.photo:
+            files.append(Attachment("photo", msg.photo[-1].file_id))
+        if msg.document:
+            files.append(Attachment("document", msg.document.file_id, msg.document.file_name))
+        if msg.video:
+            files.append(Attachment("video", msg.video.file_id, msg.video.file_name))
+        contact = None
+        if msg.contact is not None:
+            name = " ".join(x for x in (msg.contact.first_name, msg.contact.last_name) if x)
+            contact = Contact(phone=msg.contact.phone_number, name=name)
+        if not (text or files or contact):
+            return None  # service messages, stickers, polls …
+        return self._incoming(update, msg, msg.from_user, text=text, attachments=tuple(files), contact=contact)
+
+    def _incoming(self, update: Update, msg: Message, user: Any, **fields: Any) -> Incoming:
+        chat = msg.chat
+        thread = msg.message_thread_id if msg.is_topic_message else None
+        reply_to = msg.reply_to_message
+        reply_id = None
+        if reply_to is not None and not reply_to.forum_topic_created and reply_to.message_id != thread:
+            reply_id = str(reply_to.message_id)  # in a topic, the creation message is not a reply
+        return Incoming(
+            channel=NAME,
+            user_id=str(user.id),
+            chat_id=str(chat.id),
+            is_group=chat.type in {"group", "supergroup"},
+            thread_id=str(thread) if thread is not None else None,
+            reply_to_message_id=reply_id if "button" not in fields else None,
+            event_id=str(update.update_id),
+            display_name=user.full_name,
+            language_hint=(user.language_code or "")[:2] or None,
+            extras={"is_forum": bool(chat.is_forum), "message_id": msg.message_id},
+            **fields,
+        )

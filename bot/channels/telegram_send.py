@@ -1,0 +1,402 @@
+"""Delivery of one outbox row to Telegram: rendering, per-ticket forum topics, cards, error mapping.
+
+Exactly-once, as far as Telegram allows: the sender marks a row sent with the message id we return, and a
+row is never offered again after that. A message that needs several calls (long text, attachments) keeps
+its progress in memory, so a retry after a partial failure resumes instead of repeating the parts already
+sent. Residual risk (Telegram has no idempotency key): a call that reached Telegram but whose answer was
+lost (TimedOut other than a pool timeout, or a crash between the call and the sender's commit) is retried
+and may show twice. That is preferred to losing a message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.channels.base import Attachment, Delivery, Outgoing, SendResult
+from bot.channels.telegram_limits import Deferred, retry_after_seconds
+from bot.core import notify
+from bot.core.clock import now_utc
+from bot.core.fmt import fmt_date
+from bot.core.i18n import t
+from storage.models import Agency, Identity, KeyValue, OutboxMessage, Ticket, TicketCard
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+NAME = "telegram"
+AGENCY_AUDIENCES = {"agency_card": "lead", "agency_info": "info", "agency": "notice"}
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK = 64
+TOPIC_CLAIM_SECONDS = 60
+
+
+class ThreadGone(Exception):
+    """A forum topic the row was going to was deleted."""
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut a long text at line breaks (or hard) into pieces Telegram accepts."""
+    text = text.strip() or "…"
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip("\n")
+    parts.append(text)
+    return parts
+
+
+def inline_markup(message: Outgoing) -> InlineKeyboardMarkup | None:
+    """Buttons as an inline keyboard; a payload over Telegram's 64 bytes is a bug, so it fails loudly."""
+    if not message.buttons:
+        return None
+    rows = []
+    for row in message.buttons:
+        for b in row:
+            if len(b.payload.encode()) > MAX_CALLBACK:
+                raise ValueError(f"button payload over {MAX_CALLBACK} bytes: {b.payload!r}")
+        rows.append([InlineKeyboardButton(b.label[:64], callback_data=b.payload) for b in row])
+    return InlineKeyboardMarkup(rows)
+
+
+@dataclass
+class Progress:
+    """How far a multi-call message got, so a retry resumes."""
+
+    done: int = 0
+    main_id: int | None = None
+    ids: list[int] = field(default_factory=list)
+
+
+class Sender:
+    """Turns Delivery + Outgoing into Bot API calls."""
+
+    def __init__(self, app: App, bot: Bot) -> None:
+        self.app = app
+        self.maker = app.core.maker
+        self.bot = bot
+        self.progress: dict[int, Progress] = {}
+        self.contact_keyboard: set[int] = set()  # private chats showing our contact keyboard
+
+    # -- entry point -----------------------------------------------------------------------------------
+    async def deliver(self, target: Delivery, message: Outgoing) -> SendResult:
+        """One outbox row → Telegram; every failure becomes a SendResult the outbox understands."""
+        try:
+            return await self._deliver(target, message)
+        except Deferred as err:
+            return SendResult(ok=False, retry_after=err.seconds, error=str(err))
+        except RetryAfter as err:
+            return SendResult(ok=False, retry_after=retry_after_seconds(err) + 0.1, error=str(err))
+        except Forbidden as err:
+            self.progress.pop(target.outbox_id, None)
+            return SendResult(ok=False, permanent=True, error=f"forbidden: {err.message}"[:200])
+        except ChatMigrated as err:
+            await self._migrated(target.chat_id, str(err.new_chat_id))
+            return SendResult(ok=False, retry_after=0.1, error="chat migrated")
+        except BadRequest as err:
+            self.progress.pop(target.outbox_id, None)
+            log.error("telegram refused outbox row %s: %s", target.outbox_id, err.message)
+            return SendResult(ok=False, permanent=True, error=f"bad request: {err.message}"[:200])
+        except TimedOut as err:
+            return SendResult(ok=False, error=f"timed out: {err.message}"[:200])
+        except NetworkError as err:  # 5xx and connection errors
+            return SendResult(ok=False, error=f"network: {err.message}"[:200])
+        except TelegramError as err:  # InvalidToken, Conflict …: retry with backoff, visible in last_error
+            return SendResult(ok=False, error=f"{type(err).__name__}: {err.message}"[:200])
+
+    async def _deliver(self, target: Delivery, message: Outgoing) -> SendResult:
+        chat_id = int(target.chat_id)
+        role = AGENCY_AUDIENCES.get(target.audience)
+        if role is None or target.ticket_id is None:
+            try:
+                main = await self._send(target, chat_id, _thread(target.thread_id), message)
+            except ThreadGone:  # a reply into a topic that was deleted meanwhile: post it in the group
+                self.progress.pop(target.outbox_id, None)
+                main = await self._send(target, chat_id, None, message)
+            return SendResult(ok=True, message_id=str(main))
+        for _ in range(2):
+            thread = await self._ticket_thread(target, role)
+            try:
+                main = await self._send(target, chat_id, thread, message)
+            except ThreadGone:
+                await self._forget_thread(target)
+                self.progress.pop(target.outbox_id, None)
+                continue
+            await self._record_card(target, role, thread, main)
+            return SendResult(ok=True, message_id=str(main))
+        return SendResult(ok=False, error="forum topic vanished twice")
+
+    # -- sending ---------------------------------------------------------------------------------------
+    async def _send(self, target: Delivery, chat_id: int, thread: int | None, message: Outgoing) -> int:
+        """Send the text (split if long) and then the attachments; returns the main message id."""
+        progress = self.progress.setdefault(target.outbox_id, Progress())
+        steps = self._steps(chat_id, message)
+        try:
+            for index, step in enumerate(steps):
+                if index < progress.done:
+                    continue
+                ids = await step(chat_id, thread, progress.main_id)
+                progress.ids += ids
+                if progress.main_id is None or (message.buttons and index == _last_text(message)):
+                    progress.main_id = ids[0]
+                progress.done = index + 1
+        except BadRequest as err:
+            if "thread not found" in err.message.lower() and thread is not None:
+                raise ThreadGone() from err
+            raise
+        self.progress.pop(target.outbox_id, None)
+        if message.request_contact:
+            self.contact_keyboard.add(chat_id)
+        elif chat_id in self.contact_keyboard and not message.buttons:
+            self.contact_keyboard.discard(chat_id)
+        assert progress.main_id is not None
+        return progress.main_id
+
+    def _steps(self, chat_id: int, message: Outgoing) -> list[Any]:
+        steps: list[Any] = []
+        texts = split_text(message.text) if message.text.strip() or not message.attachments else []
+        for i, chunk in enumerate(texts):
+            last = i == len(texts) - 1
+            steps.append(self._text_step(chunk, message if last else None))
+        files = list(message.attachments)
+        while files:
+            group = [files.pop(0)]
+            while files and len(group) < 10 and _groupable(group[0], files[0]):
+                group.append(files.pop(0))
+            steps.append(self._media_step(group))
+        return steps
+
+    def _text_step(self, text: str, message: Outgoing | None) -> Any:
+        async def step(chat_id: int, thread: int | None, main: int | None) -> list[int]:
+            markup: Any = None
+            if message is not None:
+                markup = inline_markup(message)
+                if message.request_contact:
+                    markup = ReplyKeyboardMarkup(
+                        [[KeyboardButton(await self._contact_label(chat_id), request_contact=True)]],
+                        one_time_keyboard=True,
+                        resize_keyboard=True,
+                    )
+                elif markup is None and chat_id in self.contact_keyboard:
+                    markup = ReplyKeyboardRemove()
+            sent = await self.bot.send_message(
+                chat_id, text, message_thread_id=thread, reply_markup=markup, **_reply(main)
+            )
+            return [sent.message_id]
+
+        return step
+
+    def _media_step(self, group: list[Attachment]) -> Any:
+        async def step(chat_id: int, thread: int | None, main: int | None) -> list[int]:
+            if len(group) == 1:
+                a = group[0]
+                send = {"photo": self.bot.send_photo, "video": self.bot.send_video}.get(a.kind, self.bot.send_document)
+                sent: Message = await send(chat_id, a.ref, message_thread_id=thread, **_reply(main))
+                return [sent.message_id]
+            media = [_input_media(a) for a in group]
+            msgs = await self.bot.send_media_group(chat_id, media, message_thread_id=thread, **_reply(main))
+            return [m.message_id for m in msgs]
+
+        return step
+
+    async def _contact_label(self, chat_id: int) -> str:
+        async with self.maker() as session:
+            lang = (
+                await session.execute(
+                    select(Identity.language).where(Identity.channel == NAME, Identity.chat_id == str(chat_id))
+                )
+            ).scalar_one_or_none()
+        return t("btn_share_phone", lang or "vi")
+
+    # -- forum topics and cards ------------------------------------------------------------------------
+    async def _ticket_thread(self, target: Delivery, role: str) -> int | None:
+        """The ticket's topic in a forum agency group, created once (claimed across replicas)."""
+        key = f"tg_topic:{target.chat_id}:{target.ticket_id}"
+        try:
+            found = await self._claim_topic(target, key)
+        except IntegrityError:  # another replica inserted the claim first
+            raise Deferred(2.0) from None
+        if not isinstance(found, str):
+            return found
+        name = found
+        try:
+            topic = await self.bot.create_forum_topic(int(target.chat_id), name)
+        except TimedOut:
+            raise  # it may exist: keep the claim, so only a claim older than its lease tries again
+        except BaseException:
+            async with self.maker() as session, session.begin():
+                claim = await session.get(KeyValue, key)
+                if claim is not None:
+                    await session.delete(claim)
+            raise
+        thread = topic.message_thread_id
+        async with self.maker() as session, session.begin():
+            session.add(
+                TicketCard(
+                    ticket_id=target.ticket_id,
+                    agency_id=target.agency_id or "",
+                    channel=NAME,
+                    chat_id=target.chat_id,
+                    thread_id=str(thread),
+                    message_id=None,
+                    role=role,
+                    created_at=now_utc(),
+                )
+            )
+            claim = await session.get(KeyValue, key)
+            if claim is not None:
+                await session.delete(claim)
+        if role == "notice":  # a fresh topic (the old one was deleted): put the card back on top
+            await self._repost_card(target, thread)
+        return thread
+
+    async def _claim_topic(self, target: Delivery, key: str) -> int | None | str:
+        """The known thread id, None for a group without topics, or (after claiming) the new topic's name."""
+        async with self.maker() as session, session.begin():
+            agency = await session.get(Agency, target.agency_id) if target.agency_id else None
+            if agency is None or not agency.group_is_forum or agency.group_chat_id != target.chat_id:
+                return None
+            existing = await self._known_thread(session, target)
+            if existing is not None:
+                return existing
+            now = now_utc()
+            claim = await session.get(KeyValue, key)
+            if claim is not None and claim.updated_at > now - timedelta(seconds=TOPIC_CLAIM_SECONDS):
+                raise Deferred(2.0)  # another sender is creating this topic right now
+            if claim is None:
+                session.add(KeyValue(key=key, value={"creating": True}, updated_at=now))
+            else:
+                claim.updated_at = now
+            ticket = await session.get(Ticket, target.ticket_id)
+            assert ticket is not None
+            return self._topic_name(ticket)
+
+    async def _known_thread(self, session: Any, target: Delivery) -> int | None:
+        row = (
+            await session.execute(
+                select(TicketCard.thread_id)
+                .where(
+                    TicketCard.ticket_id == target.ticket_id,
+                    TicketCard.channel == NAME,
+                    TicketCard.chat_id == target.chat_id,
+                    TicketCard.thread_id.is_not(None),
+                )
+                .order_by(TicketCard.id.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        return int(row) if row is not None else None
+
+    def _topic_name(self, ticket: Ticket) -> str:
+        topic = notify.topic_label(self.app.core, ticket.topic_id)
+        if len(topic) > 60:
+            topic = topic[:59].rstrip() + "…"
+        due = fmt_date(ticket.answer_due_at)[:5]
+        return f"{ticket.code} · {topic} · hạn {due}"[:128]
+
+    async def _repost_card(self, target: Delivery, thread: int) -> None:
+        async with self.maker() as session:
+            ticket = await session.get(Ticket, target.ticket_id)
+            if ticket is None:
+                return
+            lead = ticket.agency_id == target.agency_id
+            card = await notify.card(session, self.app.core, ticket, lead=lead)
+        repost = Delivery(outbox_id=-target.outbox_id, chat_id=target.chat_id, audience="agency_card",
+                          ticket_id=target.ticket_id, agency_id=target.agency_id)
+        main = await self._send(repost, int(target.chat_id), thread, card)
+        await self._record_card(repost, "lead" if lead else "info", thread, main)
+
+    async def _forget_thread(self, target: Delivery) -> None:
+        async with self.maker() as session, session.begin():
+            await session.execute(
+                update(TicketCard)
+                .where(
+                    TicketCard.ticket_id == target.ticket_id,
+                    TicketCard.channel == NAME,
+                    TicketCard.chat_id == target.chat_id,
+                )
+                .values(thread_id=None)
+            )
+
+    async def _record_card(self, target: Delivery, role: str, thread: int | None, message_id: int) -> None:
+        """Remember where the ticket's message is, so replies to it and its topic route to the ticket."""
+        async with self.maker() as session, session.begin():
+            session.add(
+                TicketCard(
+                    ticket_id=target.ticket_id,
+                    agency_id=target.agency_id or "",
+                    channel=NAME,
+                    chat_id=target.chat_id,
+                    thread_id=str(thread) if thread is not None else None,
+                    message_id=str(message_id),
+                    role=role,
+                    created_at=now_utc(),
+                )
+            )
+
+    async def _migrated(self, old: str, new: str) -> None:
+        """A group became a supergroup: move its bindings and the rows still waiting for it."""
+        log.warning("telegram chat %s migrated to %s", old, new)
+        async with self.maker() as session, session.begin():
+            await session.execute(
+                update(Agency).where(Agency.group_channel == NAME, Agency.group_chat_id == old).values(group_chat_id=new)
+            )
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.channel == NAME, OutboxMessage.chat_id == old, OutboxMessage.state != "sent")
+                .values(chat_id=new)
+            )
+            row = await session.get(KeyValue, notify.WORKING_GROUP_KEY)
+            if row is not None and row.value.get("channel") == NAME and str(row.value.get("chat_id")) == old:
+                row.value = {**row.value, "chat_id": new}
+
+
+def _thread(value: str | None) -> int | None:
+    return int(value) if value and value.lstrip("-").isdigit() else None
+
+
+def _reply(main: int | None) -> dict[str, Any]:
+    if main is None:
+        return {}
+    return {"reply_parameters": ReplyParameters(main, allow_sending_without_reply=True)}
+
+
+def _last_text(message: Outgoing) -> int:
+    return len(split_text(message.text)) - 1 if message.text.strip() else -1
+
+
+def _groupable(first: Attachment, other: Attachment) -> bool:
+    visual = {"photo", "video"}
+    return (first.kind in visual and other.kind in visual) or (first.kind == other.kind == "document")
+
+
+def _input_media(a: Attachment) -> Any:
+    if a.kind == "photo":
+        return InputMediaPhoto(a.ref)
+    if a.kind == "video":
+        return InputMediaVideo(a.ref)
+    return InputMediaDocument(a.ref)

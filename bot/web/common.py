@@ -1,0 +1,160 @@
+"""Helpers shared by the public pages, open data and Open311: language, caching, public tickets, labels."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader
+from sqlalchemy import ColumnElement
+
+from bot.core.fmt import fmt_int, fmt_percent
+from bot.core.i18n import LANGUAGES, t
+from bot.core.lifecycle import OPEN_STATES
+from bot.core.notify import agency_label, kind_label, topic_label
+from bot.core.services import Core
+from storage.models import Ticket
+
+T = TypeVar("T")
+STATS_TTL_SECONDS = 15.0
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LANGUAGE_NAMES = (("vi", "Tiếng Việt"), ("en", "English"), ("zh", "中文"))
+
+
+def lang_of(request: web.Request) -> str:
+    """Vietnamese unless ?lang=en or ?lang=zh."""
+    lang = request.query.get("lang", "vi")
+    return lang if lang in LANGUAGES else "vi"
+
+
+def public_only() -> ColumnElement[bool]:
+    """SQL condition: the ticket is not hidden by the coordinator."""
+    return Ticket.hidden.is_(False)
+
+
+def open311_status(state: str) -> str:
+    """Open311 knows only open and closed: answered, closed and refused items are closed."""
+    return "open" if state in OPEN_STATES else "closed"
+
+
+def page_number(request: web.Request, name: str = "page") -> int:
+    """A 1-based page number from the query (400 when it is not a positive integer)."""
+    raw = request.query.get(name, "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise web.HTTPBadRequest(text=f"{name} must be a positive integer")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Localised names of kinds, topics, agencies and states for one language."""
+
+    core: Core
+    lang: str
+
+    def kind(self, kind: str) -> str:
+        return kind_label(kind, self.lang)
+
+    def topic(self, topic_id: str | None) -> str:
+        return topic_label(self.core, topic_id, self.lang)
+
+    def agency(self, agency_id: str) -> str:
+        return agency_label(self.core, agency_id)
+
+    def agency_full(self, agency_id: str) -> str:
+        agency = self.core.rules.agencies_by_id.get(agency_id)
+        return agency.full_name if agency else agency_id
+
+    def state(self, state: str) -> str:
+        return t(f"state_{state}", self.lang)
+
+    def outcome(self, outcome: str | None) -> str | None:
+        return t(f"outcome_{outcome}", self.lang) if outcome else None
+
+
+@dataclass
+class _Entry(Generic[T]):
+    value: T
+    expires: float
+
+
+@dataclass
+class TTLCache(Generic[T]):
+    """Computed values kept for a few seconds; concurrent requests for the same key compute it once."""
+
+    ttl: float = STATS_TTL_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    _entries: dict[Any, _Entry[T]] = field(default_factory=dict)
+    _locks: dict[Any, asyncio.Lock] = field(default_factory=dict)
+
+    async def get(self, key: Any, compute: Callable[[], Awaitable[T]]) -> T:
+        """The cached value, or a freshly computed one when missing or older than the TTL."""
+        entry = self._entries.get(key)
+        if entry is not None and entry.expires > self.clock():
+            return entry.value
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry.expires > self.clock():
+                return entry.value
+            value = await compute()
+            self._entries[key] = _Entry(value, self.clock() + self.ttl)
+            return value
+
+    def clear(self) -> None:
+        """Forget everything (after a change that must show at once, e.g. hiding a ticket)."""
+        self._entries.clear()
+
+
+def _number(x: float, digits: int = 1) -> str:
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def make_environment() -> Environment:
+    """Jinja2 with autoescaping of every template (all of them are HTML)."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(fmt_int=fmt_int, fmt_percent=fmt_percent, languages=LANGUAGE_NAMES)
+    return env
+
+
+def url_for(path: str, lang: str, **params: Any) -> str:
+    """A link that keeps the page language; parameters set to None are left out."""
+    query = {k: v for k, v in params.items() if v is not None}
+    if lang != "vi":
+        query["lang"] = lang
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def render(env: Environment, request: web.Request, core: Core, template: str, **context: Any) -> str:
+    """Render a page in the request's language with the helpers every template uses."""
+    lang = lang_of(request)
+
+    def translate(key: str, **params: Any) -> str:
+        return t(key, lang, **params)
+
+    def fmt_hours(hours: float | None) -> str:
+        return "—" if hours is None else translate("web_hours", h=_number(hours))
+
+    def fmt_rating(value: float | None) -> str:
+        return "—" if value is None else f"{_number(value)}/5"
+
+    def switch_lang(code: str) -> str:
+        params = {k: v for k, v in request.query.items() if k != "lang"}
+        return url_for(request.path, code, **params)
+
+    return env.get_template(template).render(
+        lang=lang,
+        _=translate,
+        url=lambda path, **params: url_for(path, lang, **params),
+        switch_lang=switch_lang,
+        fmt_hours=fmt_hours,
+        fmt_rating=fmt_rating,
+        labels=Labels(core, lang),
+        **context,
+    )

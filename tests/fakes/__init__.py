@@ -1,0 +1,1 @@
+"""Test helpers shared by the core tests (real objects, no mocks)."""

@@ -1,0 +1,280 @@
+"""Router behaviour: accuracy on labelled data, diacritics, shorthand, languages, small talk, explanations."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.core.route_cli import evaluate, load_examples, route_stream
+from bot.core.routing import RouteDecision, Router
+from bot.core.rules import load_rules
+from bot.core.textnorm import fold, normalize, normalize_text
+
+REPO = Path(__file__).resolve().parents[1]
+EXTRA = REPO / "tests" / "data" / "routing_extra.jsonl"
+_SHARED_CANDIDATES = [
+    REPO.parent / "shared" / "data" / "routing_examples.jsonl",  # /work/shared beside the repo
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "routing_examples.jsonl",
+]
+SHARED = next((p for p in _SHARED_CANDIDATES if p.is_file()), _SHARED_CANDIDATES[0])
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    return Router(load_rules(REPO / "routing_rules.yaml", fresh=True))
+
+
+def _accuracy_and_triage(router: Router, path: Path) -> tuple[float, list[str]]:
+    out = io.StringIO()
+    acc = evaluate(router, path, out)
+    wrong_small_talk = [
+        ex.text
+        for ex in load_examples(path)
+        if "unclassified" in ex.topics and router.route(ex.text).agency != "triage"
+    ]
+    return acc, wrong_small_talk
+
+
+# -------------------------------------------------------------------------------------------- accuracy
+
+
+@pytest.mark.skipif(not SHARED.is_file(), reason="shared/data/routing_examples.jsonl not beside the repo")
+def test_shared_examples_accuracy(router: Router) -> None:
+    acc, wrong_small_talk = _accuracy_and_triage(router, SHARED)
+    assert acc >= 0.90
+    assert wrong_small_talk == []
+
+
+def test_own_examples_accuracy(router: Router) -> None:
+    examples = load_examples(EXTRA)
+    assert len(examples) >= 120
+    assert sum("unclassified" in ex.topics for ex in examples) >= 10
+    acc, wrong_small_talk = _accuracy_and_triage(router, EXTRA)
+    assert acc >= 0.85
+    assert wrong_small_talk == []
+
+
+# -------------------------------------------------------------------------- diacritics and shorthand
+
+
+@pytest.mark.parametrize(
+    ("accented", "plain", "topic"),
+    [
+        (
+            "Chậm cấp sổ đỏ cho lô đất của công ty",
+            "cham cap so do cho lo dat cua cong ty",
+            "tiep_can_dat_dai",
+        ),
+        ("Hồ sơ hoàn thuế chậm 3 tháng", "ho so hoan thue cham 3 thang", "thue_thanh_quyet_toan"),
+        (
+            "Cán bộ đòi phong bì mới giải quyết",
+            "can bo doi phong bi moi giai quyet",
+            "chi_phi_khong_chinh_thuc",
+        ),
+        ("Các sở đùn đẩy trách nhiệm", "cac so dun day trach nhiem", "chinh_quyen_kien_tao"),
+        ("Đăng ký doanh nghiệp bị trả hồ sơ", "DANG KY DOANH NGHIEP BI TRA HO SO", "gia_nhap_thi_truong"),
+    ],
+)
+def test_with_and_without_diacritics(router: Router, accented: str, plain: str, topic: str) -> None:
+    a, b = router.route(accented), router.route(plain)
+    assert a.topic == b.topic == topic
+    assert a.agency == b.agency == router.rules.topic(topic).lead
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("a/c cho e hỏi hs đkkd cty e nộp 2 tuần r sao chưa có kq ạ", "gia_nhap_thi_truong"),
+        ("ho kd nha e muon len cty thi thu tuc ntn, co dc ho tro j ko", "ho_kinh_doanh"),
+        ("hoàn thuế gtgt chậm quá, dn e ko có tiền trả lương r", "thue_thanh_quyet_toan"),
+        ("cty e xin gp xd nha kho ma di lai 5 lan r chua xong", "chi_phi_tuan_thu"),
+        ("dn xin gpmb cho kcn cham qua", "tiep_can_dat_dai"),
+        ("cb xã đòi 5tr mới ký xác nhận", "chi_phi_khong_chinh_thuc"),
+    ],
+)
+def test_chat_shorthand(router: Router, text: str, topic: str) -> None:
+    assert router.route(text).topic == topic
+
+
+def test_light_typos_are_tolerated(router: Router) -> None:
+    assert router.route("thu tuc dang ky doanh ngiep mat bao lau").topic == "gia_nhap_thi_truong"
+    assert router.route("How long does business registraton take here?").topic == "gia_nhap_thi_truong"
+
+
+def test_dat_land_vs_dat_book_not_confused(router: Router) -> None:
+    booking = router.route("đặt lịch hẹn làm thủ tục")
+    assert booking.topic != "tiep_can_dat_dai"
+    assert booking.agency == "triage"
+    assert router.route("Tôi muốn đặt hàng số lượng lớn").topic == "unclassified"
+    # "đất" with its own diacritics (or with none) is land when it is in a land phrase
+    assert router.route("Công ty chờ giao đất 2 năm").topic == "tiep_can_dat_dai"
+    assert router.route("cong ty cho giao dat 2 nam").topic == "tiep_can_dat_dai"
+    # typed with diacritics, "giao đặt" is not "giao đất"
+    assert "giao đất" not in router.route("giao đặt lịch").matched
+    # thuê (rent) is not thuế (tax) when typed with diacritics
+    hire = router.route("hộ kinh doanh lên công ty có phải thuê kế toán không")
+    assert hire.topic == "ho_kinh_doanh"
+    assert "thuế" not in hire.matched
+
+
+def test_longest_phrase_wins(router: Router) -> None:
+    d = router.route("đấu giá đất có hiện tượng thao túng giá")
+    assert d.topic == "canh_tranh_binh_dang"
+    assert "giá đất" not in d.matched  # inside "đấu giá đất"
+
+
+# -------------------------------------------------------------------------------------- languages
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Our VAT refund has been pending for five months.", "thue_thanh_quyet_toan"),
+        ("An official asked for a bribe to approve our permit.", "chi_phi_khong_chinh_thuc"),
+        ("We need help with digital transformation and new software.", "chuyen_doi_so"),
+        ("The land lease price doubled this year.", "tiep_can_dat_dai"),
+        ("出口退税太慢了", "thue_thanh_quyet_toan"),
+        ("办事要给红包", "chi_phi_khong_chinh_thuc"),
+        ("我们想租用工业园区的土地", "tiep_can_dat_dai"),
+        ("法院判决后一直没有执行", "thiet_che_phap_ly"),
+    ],
+)
+def test_english_and_chinese(router: Router, text: str, topic: str) -> None:
+    d = router.route(text)
+    assert d.topic == topic
+    assert d.agency == router.rules.topic(topic).lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chào bạn",
+        "xin chào ad",
+        "ok",
+        "test",
+        "",
+        "   ",
+        "👍👍",
+        "Bot này dùng thế nào?",
+        "Giá vàng hôm nay bao nhiêu",
+        "thời tiết Lạng Sơn mai thế nào",
+        "cảm ơn ad nhiều ạ",
+        "How do I use this bot?",
+        "你好",
+        "tôi muốn hỏi về thủ tục",
+    ],
+)
+def test_small_talk_goes_to_triage(router: Router, text: str) -> None:
+    d = router.route(text)
+    assert (d.topic, d.agency, d.confidence) == ("unclassified", "triage", 0.0)
+    assert d.is_triage
+
+
+# ------------------------------------------------------------------------------------- explanation
+
+
+def test_decision_explains_itself(router: Router) -> None:
+    d = router.route("Nhân viên thuế gợi ý phải 'cảm ơn' thì hồ sơ hoàn thuế mới nhanh")
+    assert d.topic == "chi_phi_khong_chinh_thuc"
+    assert d.agency == "thanh_tra_tinh"
+    assert "phải cảm ơn" in d.matched and "hoàn thuế" in d.matched
+    assert d.scores["chi_phi_khong_chinh_thuc"] > d.scores["thue_thanh_quyet_toan"] > 0
+    assert d.runner_up == {
+        "topic": "thue_thanh_quyet_toan",
+        "agency": "thue_tinh",
+        "score": d.scores["thue_thanh_quyet_toan"],
+    }
+    assert 0.0 < d.confidence < 1.0
+    clear = router.route("Kho bạc chậm giải ngân, chậm thanh toán khối lượng hoàn thành, hoàn thuế chậm")
+    assert clear.confidence > d.confidence  # one-sided evidence is more certain
+
+
+def test_triage_shows_best_weak_candidate(router: Router) -> None:
+    d = router.route("tôi muốn hỏi về thủ tục")
+    assert d.agency == "triage"
+    assert d.runner_up is not None and d.runner_up["topic"] == "chi_phi_tuan_thu"
+    assert d.matched == ["thủ tục"]
+
+
+def test_to_json_contract(router: Router) -> None:
+    d = router.route("Đề nghị công khai quy hoạch các cụm công nghiệp")
+    j = d.to_json()
+    assert set(j) == {"topic", "agency", "confidence", "matched", "runner_up"}
+    assert j["topic"] == "tiep_can_dat_dai" and j["agency"] == "so_nong_nghiep_moi_truong"
+    assert isinstance(j["confidence"], float) and isinstance(j["matched"], list)
+    json.dumps(j)
+    with pytest.raises(AttributeError):
+        d.topic = "x"  # type: ignore[misc]
+    assert isinstance(d, RouteDecision)
+
+
+# ------------------------------------------------------------------------------------------ CLI helpers
+
+
+def test_route_stream_json_contract(router: Router) -> None:
+    lines = [
+        '{"text": "Hồ sơ hoàn thuế chậm", "user": 1}\n',
+        "\n",
+        "Cán bộ đòi phong bì\n",
+        "   \n",
+        "xin chào\n",
+        "{not json but text about đăng ký doanh nghiệp\n",
+    ]
+    out = io.StringIO()
+    route_stream(router, lines, out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(rows) == 4
+    assert all(set(r) == {"topic", "agency", "confidence", "matched", "runner_up"} for r in rows)
+    assert [r["agency"] for r in rows] == ["thue_tinh", "thanh_tra_tinh", "triage", "so_tai_chinh"]
+    assert "hoàn thuế" in out.getvalue()  # ensure_ascii=False: Vietnamese is written as is
+    assert rows[2]["topic"] == "unclassified" and rows[2]["runner_up"] is None
+
+
+def test_evaluate_output_shape(router: Router, tmp_path: Path) -> None:
+    data = tmp_path / "mini.jsonl"
+    rows = [
+        {"text": "Hồ sơ hoàn thuế chậm", "topic": ["thue_thanh_quyet_toan"], "agency": ["thue_tinh"]},
+        {"text": "Cán bộ đòi phong bì", "topic": ["chi_phi_khong_chinh_thuc"], "agency": ["thanh_tra_tinh"]},
+        {"text": "chào bạn", "topic": ["unclassified"], "agency": ["triage"]},
+        {"text": "ok", "topic": ["unclassified"], "agency": ["triage"]},
+        # deliberately mislabelled: must be listed as a miss
+        {"text": "Kho bạc chậm giải ngân", "topic": ["tinh_minh_bach"], "agency": ["van_phong_ubnd"]},
+    ]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8")
+    out = io.StringIO()
+    acc = evaluate(router, data, out)
+    text = out.getvalue()
+    assert acc == pytest.approx(4 / 5)
+    assert "agency accuracy: 4/5 = 80.0%" in text
+    assert "topic accuracy: 4/5 = 80.0%" in text
+    assert "by agency" in text and "by topic" in text
+    assert "  thanh_tra_tinh" in text and "  unclassified" in text
+    assert "unclassified examples routed to triage: 2/2" in text
+    assert "misses: 1" in text
+    miss = text[text.index("misses: 1") :]
+    assert "Kho bạc chậm giải ngân" in miss
+    assert "expected: topic=tinh_minh_bach agency=van_phong_ubnd" in miss
+    assert "got:      topic=thue_thanh_quyet_toan agency=thue_tinh" in miss
+    assert "kho bạc" in miss and "giải ngân" in miss
+
+
+# ------------------------------------------------------------------------------------------ textnorm
+
+
+def test_textnorm() -> None:
+    assert fold("Đất ĐAI Lạng Sơn") == "dat dai lang son"
+    assert normalize_text("Hồ sơ ĐKKD cty ko đc duyệt") == "ho so dang ky kinh doanh cong ty khong duoc duyet"
+    assert normalize_text("đòi 5tr, 2.000.000đ") == "doi # trieu # dong"
+    assert normalize_text("licences and inspections") == "licence and inspection"
+    # decomposed input (NFD) and old-style tone placement normalise like NFC
+    import unicodedata
+
+    assert normalize_text(unicodedata.normalize("NFD", "Hoà giải")) == "hoa giai"
+    dat, dat2 = normalize("đất")[0], normalize("đặt")[0]
+    assert dat.folded == dat2.folded == "dat" and dat.marks != dat2.marks
+    assert normalize("dat")[0].marks is None
+    # shorthand is only expanded when typed without tone marks
+    assert normalize_text("hồng") == "hong" and normalize_text("k") == "khong"

@@ -1,0 +1,74 @@
+"""Automated scan of every public route and of the public channel feed: no submitter data leaks out."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App, build, stop
+from bot.core.publication import MASK
+from storage.models import OutboxMessage
+from tests.conftest import FakeClock, make_config
+from tests.web_seed import SECRET_DIGITS, SECRETS, Seeded, seed
+
+CHANNEL = "@langson_pci_public"
+SEPARATORS = re.compile(r"[\s.\-()+/]")
+
+
+@pytest.fixture
+async def feed_app(db_url: str, clock: FakeClock) -> AsyncIterator[App]:
+    app = await build(make_config(db_url, telegram_public_channel=CHANNEL), clock=clock, migrate=True)
+    assert app.console is not None
+    app.console.out = io.StringIO()
+    yield app
+    await stop(app)
+
+
+def leaks(body: str) -> list[str]:
+    """Every secret phrase (case-insensitive) or digit string (ignoring separators) found in a body."""
+    lowered = body.lower()
+    found = [s for s in SECRETS if s.lower() in lowered]
+    digits = SEPARATORS.sub("", body)
+    return found + [d for d in SECRET_DIGITS if d in digits]
+
+
+async def test_no_public_route_or_feed_post_reveals_the_submitter(
+    feed_app: App, clock: FakeClock, aiohttp_client: Any
+) -> None:
+    seeded: Seeded = await seed(feed_app, clock)
+    client = await aiohttp_client(feed_app.webapp)
+    paths = ["/", "/?lang=en", "/?lang=zh", "/?days=30", "/open-data", "/open-data?lang=en"]
+    paths += ["/open-data/tickets.csv", "/open-data/tickets.json", "/metrics", "/healthz"]
+    paths += [f"/agencies/{a}" for a in feed_app.core.rules.agencies_by_id]
+    paths += [f"/topics/{t}" for t in feed_app.core.rules.topics_by_id]
+    for code in seeded.all:
+        paths += [f"/t/{code}", f"/t/{code}?lang=en", f"/t/{code}?lang=zh"]
+        paths += [f"/open311/v2/requests/{code}.json", f"/open311/v2/requests/{code}.xml"]
+    since = "start_date=2020-01-01T00:00:00Z"
+    paths += [f"/open311/v2/requests.{fmt}?{since}" for fmt in ("json", "xml")]
+    paths += [f"/open311/v2/requests.json?service_request_id={','.join(seeded.all)}"]
+    paths += ["/open311/v2/discovery.json", "/open311/v2/services.json", "/open311/v2/services.xml"]
+    masked = 0
+    for path in paths:
+        response = await client.get(path)
+        body = await response.text()
+        assert response.status in (200, 404), path
+        assert not leaks(body), (path, leaks(body))
+        masked += body.count(MASK)
+    assert masked > 20  # the scan looked at text that had personal data in it
+    async with feed_app.core.maker() as session:
+        posts = (
+            (await session.execute(select(OutboxMessage).where(OutboxMessage.audience == "public_feed")))
+            .scalars()
+            .all()
+        )
+    assert len(posts) == 4  # one per resolution
+    for post in posts:
+        assert post.channel == "telegram" and post.chat_id == CHANNEL and post.state == "pending"
+        assert not leaks(post.payload["text"]), post.payload["text"]
+        assert "http://test.local/t/LS-" in post.payload["text"]
