@@ -50,8 +50,15 @@ def dialog(fake: FakeTelegram, uid: int) -> list[dict[str, Any]]:
 
     def press(data: str) -> dict[str, Any]:
         message = msg({"text": "…", "from": fake.me})
-        return {"callback_query": {"id": f"{uid}-{data}", "from": user, "chat_instance": "ci", "data": data,
-                                   "message": message}}
+        return {
+            "callback_query": {
+                "id": f"{uid}-{data}",
+                "from": user,
+                "chat_instance": "ci",
+                "data": data,
+                "message": message,
+            }
+        }
 
     contact = {"contact": {"phone_number": f"+8491{uid:07d}", "first_name": "An", "user_id": uid}}
     return [
@@ -59,8 +66,12 @@ def dialog(fake: FakeTelegram, uid: int) -> list[dict[str, Any]]:
         press("kind:phan_anh"),
         {"message": msg({"text": "Nguyễn Văn An"})},
         {"message": msg(contact)},
-        press("skip"), press("skip"), press("skip"),
-        press("conf:no"), press("consent:yes"), press("confirm:send"),
+        press("skip"),
+        press("skip"),
+        press("skip"),
+        press("conf:no"),
+        press("consent:yes"),
+        press("confirm:send"),
     ]
 
 
@@ -78,8 +89,9 @@ async def bench_ours(fake: FakeTelegram, n: int, db_url: str) -> tuple[float, fl
             await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             await conn.execute(text("CREATE SCHEMA public"))
         await engine.dispose()
-    cfg = Config(database_url=db_url, console=False, telegram_token=TOKEN, telegram_api_url=fake.url,
-                 web_port=0, admins=[])
+    cfg = Config(
+        database_url=db_url, console=False, telegram_token=TOKEN, telegram_api_url=fake.url, web_port=0, admins=[]
+    )
     app = await build(cfg, migrate=True)
     await start(app, serve_web=False)
     try:
@@ -106,8 +118,14 @@ async def bench_echo(fake: FakeTelegram, total: int) -> float:
         assert update.message is not None
         await update.message.reply_text(update.message.text or "")
 
-    ptb = (ApplicationBuilder().token(TOKEN).base_url(f"{fake.url}/bot").base_file_url(f"{fake.url}/file/bot")
-           .job_queue(None).build())
+    ptb = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(f"{fake.url}/bot")
+        .base_file_url(f"{fake.url}/file/bot")
+        .job_queue(None)
+        .build()
+    )
     ptb.add_handler(MessageHandler(filters.TEXT, echo))
     users = [fake.user(5000 + i, f"E{i}") for i in range(50)]
     async with ptb:

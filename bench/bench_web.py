@@ -37,9 +37,9 @@ from bot.core.rules import load_rules  # noqa: E402
 from storage.db import make_engine, upgrade  # noqa: E402
 from storage.models import Agency, Ticket  # noqa: E402
 
-STATES = ["new"] * 8 + ["in_progress"] * 10 + ["awaiting_info"] * 2 + ["resolved"] * 20 + ["closed"] * 55 + [
-    "rejected"
-] * 5
+STATES = (
+    ["new"] * 8 + ["in_progress"] * 10 + ["awaiting_info"] * 2 + ["resolved"] * 20 + ["closed"] * 55 + ["rejected"] * 5
+)
 TEXTS = [
     "Hồ sơ đăng ký doanh nghiệp nộp qua cổng dịch vụ công đã quá hạn, liên hệ anh Nam 0912 345 678.",
     "Thủ tục thuê đất tại khu công nghiệp kéo dài nhiều tháng, đề nghị Sở hướng dẫn.",

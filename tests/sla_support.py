@@ -120,10 +120,8 @@ class Outbox:
     async def new(self) -> list[OutboxMessage]:
         """Rows added since the last call."""
         async with self.app.core.maker() as session:
-            rows = list(
-                (await session.execute(select(OutboxMessage).where(OutboxMessage.id > self.seen).order_by(OutboxMessage.id)))
-                .scalars()
-            )
+            query = select(OutboxMessage).where(OutboxMessage.id > self.seen).order_by(OutboxMessage.id)
+            rows = list((await session.execute(query)).scalars())
         if rows:
             self.seen = rows[-1].id
         return rows

@@ -78,5 +78,7 @@ async def test_home_and_ticket_pages_render_in_chromium(
     assert "&lt;script&gt;alert('xss')&lt;/script&gt;" in ticket  # shown as text, never run
     assert SCRIPT not in ticket
     assert "Quá trình xử lý" in ticket and "Tiếp nhận phản ánh" in ticket
-    await chromium(tmp_path / "profile", f"--screenshot={tmp_path / 'ticket.png'}", str(client.make_url(f"/t/{seeded.pii}")))
+    await chromium(
+        tmp_path / "profile", f"--screenshot={tmp_path / 'ticket.png'}", str(client.make_url(f"/t/{seeded.pii}"))
+    )
     assert (tmp_path / "ticket.png").stat().st_size > 5000

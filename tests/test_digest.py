@@ -16,7 +16,7 @@ from bot.core import digest as weekly
 from bot.core.stats import GroupStats, compute_stats, on_time_rate
 from tests.conftest import FakeClock
 from tests.console_driver import ConsoleDriver
-from tests.digest_week import A, B, C, MARKET, build_week
+from tests.digest_week import MARKET, A, B, C, build_week
 from tests.sla_support import bind_chats, vn
 
 W18 = weekly.Week.parse("2026-W18")
@@ -106,7 +106,8 @@ async def test_chart_png_with_vietnamese_labels(app: App, clock: FakeClock) -> N
                      "Quá hạn chưa trả lời", "66,7 %"):
         assert expected in labels
     assert any("tuần 18/2026" in label for label in labels)
-    font = FT2Font(font_manager.findfont(font_manager.FontProperties(family=weekly.CHART_FONT), fallback_to_default=False))
+    path = font_manager.findfont(font_manager.FontProperties(family=weekly.CHART_FONT), fallback_to_default=False)
+    font = FT2Font(path)
     missing = {ch for label in labels for ch in label if not ch.isspace() and font.get_char_index(ord(ch)) == 0}
     assert not missing, f"glyphs missing from {weekly.CHART_FONT}: {missing}"
 

@@ -77,9 +77,12 @@ async def test_hide_and_unhide_by_the_coordinator_only(feed_app: App, aiohttp_cl
     assert (await client.get(f"/t/{code}")).status == 200
     assert "Hiện đang ẩn: 0; tổng số lần ẩn: 1" in await (await client.get("/open-data")).text()
     async with feed_app.core.maker() as session:
-        events = (await session.execute(select(TicketEvent).where(TicketEvent.action.in_(["hidden", "unhidden"]))))
+        events = await session.execute(select(TicketEvent).where(TicketEvent.action.in_(["hidden", "unhidden"])))
         logged = [(e.action, e.actor_kind, e.reason) for e in events.scalars()]
-    assert logged == [("hidden", "coordinator", "Có thông tin cá nhân của bên thứ ba"), ("unhidden", "coordinator", None)]
+    assert logged == [
+        ("hidden", "coordinator", "Có thông tin cá nhân của bên thứ ba"),
+        ("unhidden", "coordinator", None),
+    ]
 
 
 async def test_each_resolution_is_posted_to_the_public_channel(feed_app: App) -> None:

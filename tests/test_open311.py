@@ -128,7 +128,12 @@ async def test_request_list_filters(app: App, client: Client, clock: FakeClock, 
     opened = await get_json(client, f"{BASE}/requests.json?status=open")
     assert {r["service_request_id"] for r in opened} == {seeded.script, seeded.moved}
     closed = await get_json(client, f"{BASE}/requests.json?status=closed")
-    assert {r["service_request_id"] for r in closed} == {seeded.pii, seeded.confidential, seeded.to_cao, seeded.no_consent}
+    assert {r["service_request_id"] for r in closed} == {
+        seeded.pii,
+        seeded.confidential,
+        seeded.to_cao,
+        seeded.no_consent,
+    }
     both = await get_json(client, f"{BASE}/requests.json?status=open,closed")
     assert len(both) == len(default)
     window = await get_json(
@@ -170,7 +175,11 @@ async def test_post_request_with_api_keys(app: App, client: Client) -> None:
         "attribute[consent_publish]": "true",
         "attribute[company]": "Công ty CP Bình Minh",
     }
-    for bad_key, description in (({}, "api_key is required"), ({"api_key": "pcb_wrong"}, "not valid"), ({"api_key": revoked}, "not valid")):
+    for bad_key, description in (
+        ({}, "api_key is required"),
+        ({"api_key": "pcb_wrong"}, "not valid"),
+        ({"api_key": revoked}, "not valid"),
+    ):
         response = await client.post(f"{BASE}/requests.json", data={**form, **bad_key})
         assert response.status == 403
         [error] = await response.json()

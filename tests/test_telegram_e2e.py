@@ -39,8 +39,11 @@ async def hp(db_url: str) -> AsyncIterator[Harness]:
 
 
 def topic_of(h: Harness, code: str) -> int:
-    topics = [tid for tid, created in h.fake.topics.get(G_THUE, {}).items()
-              if created["forum_topic_created"]["name"].startswith(code)]
+    topics = [
+        tid
+        for tid, created in h.fake.topics.get(G_THUE, {}).items()
+        if created["forum_topic_created"]["name"].startswith(code)
+    ]
     assert len(topics) == 1, f"exactly one topic for {code}: {h.fake.topics.get(G_THUE)}"
     return topics[0]
 
@@ -58,7 +61,9 @@ async def test_full_loop(h: Harness) -> None:
     name = fake.topics[G_THUE][tid]["forum_topic_created"]["name"]
     assert re.fullmatch(rf"{code} · .+ · hạn \d\d/\d\d", name), name
     card = await fake.next_to(G_THUE, code, after=0, thread_id=tid)
-    assert {f"take:{code}", f"ask:{code}", f"answer:{code}", f"transfer:{code}", f"extend:{code}"} <= set(buttons_of(card))
+    assert {f"take:{code}", f"ask:{code}", f"answer:{code}", f"transfer:{code}", f"extend:{code}"} <= set(
+        buttons_of(card)
+    )
     assert "Nguyễn Văn An" in text_of(card) and "0912345678" in text_of(card).replace(" ", "")
     photo = await fake.wait_for(lambda m: m["chat"]["id"] == G_THUE and "photo" in m)
     assert photo["photo"][-1]["file_id"] == "photo-biz-1" and photo["message_thread_id"] == tid
@@ -229,8 +234,16 @@ async def test_webhook_checks_the_secret(db_url: str) -> None:
     await h.start()
     try:
         url = f"http://127.0.0.1:{h.port}/telegram/hook"
-        update = {"update_id": 777, "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"},
-                                                "from": {"id": 5, "is_bot": False, "first_name": "X"}, "text": "/start"}}
+        update = {
+            "update_id": 777,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 5, "type": "private"},
+                "from": {"id": 5, "is_bot": False, "first_name": "X"},
+                "text": "/start",
+            },
+        }
         async with aiohttp.ClientSession() as http:
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
                 async with http.post(url, json=update, headers=headers) as resp:

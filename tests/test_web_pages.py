@@ -57,7 +57,7 @@ async def test_home_shows_totals_league_topics_and_latest_answers(client: Client
     assert "100,0 %" in html
     assert f'href="/t/{seeded.pii}"' in html  # latest answers
     assert "giấy chứng nhận đăng ký doanh nghiệp được cấp ngày 05/03/2026" in html
-    assert '<script' not in html and "<link rel=\"stylesheet\" href=\"/static/site.css\">" in html
+    assert "<script" not in html and '<link rel="stylesheet" href="/static/site.css">' in html
 
 
 async def test_home_in_english_and_chinese_keeps_the_language_in_links(client: Client) -> None:
@@ -121,7 +121,9 @@ async def test_scorecards_and_pagination(app: App, client: Client, clock: FakeCl
     async with app.core.maker() as session, session.begin():
         for i in range(43):
             clock.advance(minutes=1)
-            draft = lifecycle.Draft(text=f"Chậm cấp phép xây dựng số {i}", topic_id="tiep_can_dat_dai", agency_id="so_xay_dung")
+            draft = lifecycle.Draft(
+                text=f"Chậm cấp phép xây dựng số {i}", topic_id="tiep_can_dat_dai", agency_id="so_xay_dung"
+            )
             await lifecycle.submit(session, app.core, draft, COORDINATOR)
     first = await get_text(client, "/agencies/so_xay_dung")
     assert "Sở Xây dựng tỉnh Lạng Sơn" in first and "Danh sách phản ánh (44)" in first

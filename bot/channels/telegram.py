@@ -156,6 +156,7 @@ class TelegramChannel:
         self.ptb.add_error_handler(self._on_error)
         self.sender = Sender(app, self.ptb.bot)
         self._waiters: dict[int, asyncio.Future[bool]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
         if self.webhook_url:
             path = urlsplit(self.webhook_url).path or "/"
             app.webapp.router.add_post(path, self._webhook)
@@ -227,7 +228,9 @@ class TelegramChannel:
         try:
             incoming = self.to_incoming(update)
             if update.callback_query is not None:  # stop the button's spinner while we handle the press
-                self.ptb.create_task(self._answer(update), update=update)
+                task = asyncio.create_task(self._answer(update))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
             if incoming is not None:
                 await self._handle(incoming)
             ok = True

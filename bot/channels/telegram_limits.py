@@ -21,8 +21,19 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-UNLIMITED = frozenset({"getUpdates", "getMe", "setWebhook", "deleteWebhook", "answerCallbackQuery",
-                       "setMyCommands", "getWebhookInfo", "logOut", "close"})
+UNLIMITED = frozenset(
+    {
+        "getUpdates",
+        "getMe",
+        "setWebhook",
+        "deleteWebhook",
+        "answerCallbackQuery",
+        "setMyCommands",
+        "getWebhookInfo",
+        "logOut",
+        "close",
+    }
+)
 
 
 class Deferred(Exception):

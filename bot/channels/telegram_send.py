@@ -325,8 +325,13 @@ class Sender:
                 return
             lead = ticket.agency_id == target.agency_id
             card = await notify.card(session, self.app.core, ticket, lead=lead)
-        repost = Delivery(outbox_id=-target.outbox_id, chat_id=target.chat_id, audience="agency_card",
-                          ticket_id=target.ticket_id, agency_id=target.agency_id)
+        repost = Delivery(
+            outbox_id=-target.outbox_id,
+            chat_id=target.chat_id,
+            audience="agency_card",
+            ticket_id=target.ticket_id,
+            agency_id=target.agency_id,
+        )
         main = await self._send(repost, int(target.chat_id), thread, card)
         await self._record_card(repost, "lead" if lead else "info", thread, main)
 
@@ -363,7 +368,9 @@ class Sender:
         log.warning("telegram chat %s migrated to %s", old, new)
         async with self.maker() as session, session.begin():
             await session.execute(
-                update(Agency).where(Agency.group_channel == NAME, Agency.group_chat_id == old).values(group_chat_id=new)
+                update(Agency)
+                .where(Agency.group_channel == NAME, Agency.group_chat_id == old)
+                .values(group_chat_id=new)
             )
             await session.execute(
                 update(OutboxMessage)

@@ -233,7 +233,7 @@ class ZaloBotChannel:
             return SendResult(ok=True, message_id=str((data.get("result") or {}).get("message_id") or "") or None)
 
         result = await send_parts(self.core, f"zalobot-parts:{target.outbox_id}", parts, send)
-        if result.ok:
+        if result.ok and message.buttons:  # new choices replace the old; a plain notice in between keeps them
             async with self.core.maker() as session, session.begin():
                 await remember(session, NAME, target.chat_id, flatten(message.buttons))
         return result

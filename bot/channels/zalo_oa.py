@@ -263,7 +263,7 @@ class ZaloOAChannel:
             return await self._send(body)
 
         result = await send_parts(self.core, f"zalo-parts:{target.outbox_id}", parts, send)
-        if result.ok:
+        if result.ok and flat:  # new choices replace the old; a plain notice in between keeps them valid
             async with self.core.maker() as session, session.begin():
                 await remember(session, NAME, target.chat_id, flat if numbered else [])
         return result

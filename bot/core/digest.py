@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from dataclasses import dataclass
@@ -346,10 +347,11 @@ def render_png(digest: Digest) -> bytes:
 # Delivery
 
 
-def messages(digest: Digest) -> list[Outgoing]:
+async def messages(digest: Digest) -> list[Outgoing]:
     """The outgoing messages: the summary with the chart attached, then the tables."""
     parts = render_text(digest)
-    chart = Attachment.png(render_png(digest), f"ban-tin-{digest.week.iso}.png")
+    png = await asyncio.to_thread(render_png, digest)  # seconds of CPU: keep the event loop free
+    chart = Attachment.png(png, f"ban-tin-{digest.week.iso}.png")
     return [Outgoing(parts[0], attachments=[chart]), *(Outgoing(p) for p in parts[1:])]
 
 
@@ -369,7 +371,7 @@ async def post_digest(
 
     Scheduled digests carry a per-week de-duplication key, so a week is posted to the group once.
     """
-    outs = messages(digest)
+    outs = await messages(digest)
     for i, out in enumerate(outs):
         if chat is not None:
             channel, chat_id, thread_id = chat

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from bot.core.clock import parse_hours
 from bot.core.fmt import fmt_date, fmt_datetime, fmt_percent, local
 from bot.core.i18n import t
 from bot.core.services import Core
-from storage.models import Identity, Officer, OutboxMessage, ReminderSent, Ticket, TicketEvent
+from storage.models import Identity, KeyValue, Officer, OutboxMessage, ReminderSent, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ ACK_STATES = ("triage", "new")
 RUNNING_STATES = ("triage", "new", "in_progress")
 PAUSED_STATE = "awaiting_info"
 RATING = "rating"
+SWEEP_KEY = "sla_last_sweep"
 LIST_LIMIT = 40
 
 
@@ -338,6 +339,19 @@ async def _satisfaction(session: AsyncSession, core: Core, now: datetime, result
             continue
 
 
+async def _heartbeat(session: AsyncSession, now: datetime) -> None:
+    """Record the sweep's time (shown by `pcibot sla report`). Written first, so that on SQLite the
+    transaction holds the write lock before the per-ticket savepoints read (no stale-snapshot upgrade)."""
+    value = {"at": now.isoformat()}
+    # An UPDATE statement is always sent (an ORM change to an equal value would be skipped).
+    result = await session.execute(
+        update(KeyValue).where(KeyValue.key == SWEEP_KEY).values(value=value, updated_at=now)
+    )
+    if getattr(result, "rowcount", 0) == 0:
+        session.add(KeyValue(key=SWEEP_KEY, value=value, updated_at=now))
+        await session.flush()
+
+
 async def sweep(core: Core) -> SweepResult:
     """One idempotent pass over what is due now; sends nothing outside office hours on working days."""
     now = core.now()
@@ -346,6 +360,7 @@ async def sweep(core: Core) -> SweepResult:
         result.skipped_outside_hours = True
         return result
     async with core.maker() as session, session.begin():
+        await _heartbeat(session, now)
         await _ladder(session, core, now, result)
         result.overdue_list = await _overdue_list(session, core, now)
         await _satisfaction(session, core, now, result)
@@ -371,6 +386,7 @@ async def report(core: Core, at: datetime) -> str:
             .scalars()
             .all()
         )
+        beat = await session.get(KeyValue, SWEEP_KEY)
     window = f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
     lines = [
         t("agency_sla_report_title", "vi", at=fmt_datetime(at)),
@@ -378,6 +394,11 @@ async def report(core: Core, at: datetime) -> str:
             "agency_sla_report_window_open" if may_notify(core, at) else "agency_sla_report_window_closed",
             "vi",
             window=window,
+        ),
+        t(
+            "agency_sla_report_last_sweep",
+            "vi",
+            at=fmt_datetime(datetime.fromisoformat(beat.value["at"])) if beat else "—",
         ),
     ]
     overdue = [i for i in items if i.overdue]

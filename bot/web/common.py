@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from bot.core.services import Core
 from storage.models import Ticket
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 STATS_TTL_SECONDS = 15.0
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGE_NAMES = (("vi", "Tiếng Việt"), ("en", "English"), ("zh", "中文"))
@@ -86,30 +88,51 @@ class _Entry(Generic[T]):
 
 @dataclass
 class TTLCache(Generic[T]):
-    """Computed values kept for a few seconds; concurrent requests for the same key compute it once."""
+    """Computed values kept for a few seconds (stale-while-revalidate).
+
+    The first request for a key computes it (concurrent ones wait for that one computation); after
+    `ttl` seconds the old value is still served while one background task computes the new one, so
+    no request waits for a refresh. At most `maxsize` keys are kept (the oldest are dropped).
+    """
 
     ttl: float = STATS_TTL_SECONDS
+    maxsize: int = 256
     clock: Callable[[], float] = time.monotonic
     _entries: dict[Any, _Entry[T]] = field(default_factory=dict)
     _locks: dict[Any, asyncio.Lock] = field(default_factory=dict)
+    _refreshing: dict[Any, asyncio.Task[None]] = field(default_factory=dict)
 
     async def get(self, key: Any, compute: Callable[[], Awaitable[T]]) -> T:
-        """The cached value, or a freshly computed one when missing or older than the TTL."""
+        """The cached value; computed on first use, refreshed in the background once stale."""
         entry = self._entries.get(key)
-        if entry is not None and entry.expires > self.clock():
+        if entry is not None:
+            if entry.expires <= self.clock() and key not in self._refreshing:
+                self._refreshing[key] = asyncio.create_task(self._refresh(key, compute))
             return entry.value
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             entry = self._entries.get(key)
-            if entry is not None and entry.expires > self.clock():
-                return entry.value
-            value = await compute()
-            self._entries[key] = _Entry(value, self.clock() + self.ttl)
-            return value
+            if entry is None:
+                entry = self._store(key, await compute())
+            return entry.value
 
-    def clear(self) -> None:
-        """Forget everything (after a change that must show at once, e.g. hiding a ticket)."""
-        self._entries.clear()
+    async def _refresh(self, key: Any, compute: Callable[[], Awaitable[T]]) -> None:
+        try:
+            self._store(key, await compute())
+        except Exception:  # keep serving the previous value; the next request retries
+            log.exception("refreshing cached %r failed", key)
+        finally:
+            self._refreshing.pop(key, None)
+
+    def _store(self, key: Any, value: T) -> _Entry[T]:
+        self._entries.pop(key, None)
+        while len(self._entries) >= self.maxsize:
+            oldest = next(iter(self._entries))
+            del self._entries[oldest]
+            self._locks.pop(oldest, None)
+        entry = _Entry(value, self.clock() + self.ttl)
+        self._entries[key] = entry
+        return entry
 
 
 def _number(x: float, digits: int = 1) -> str:

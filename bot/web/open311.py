@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 
 from aiohttp import web
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import load_only
 
 from bot.core import lifecycle
 from bot.core.authz import Actor
@@ -92,19 +93,27 @@ def xml_document(root_tag: str, doc: dict[str, Any]) -> web.Response:
     )
 
 
-def json_document(doc: Any, status: int = 200) -> web.Response:
+def json_document(doc: Any) -> web.Response:
     """UTF-8 JSON, Vietnamese left readable."""
-    return web.Response(
-        text=json.dumps(doc, ensure_ascii=False), status=status, content_type="application/json", headers=CORS
-    )
+    return send("json", json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+
+
+def serialize(fmt: str, root_tag: str, item_tag: str, items: list[dict[str, Any]]) -> bytes:
+    """A list as an XML document or a JSON array, UTF-8."""
+    if fmt == "xml":
+        return to_xml(root_tag, item_tag, items)
+    return json.dumps(items, ensure_ascii=False).encode("utf-8")
+
+
+def send(fmt: str, body: bytes, status: int = 200) -> web.Response:
+    """A serialized document, readable from any origin."""
+    content_type = "text/xml" if fmt == "xml" else "application/json"
+    return web.Response(body=body, status=status, content_type=content_type, charset="utf-8", headers=CORS)
 
 
 def respond(fmt: str, root_tag: str, item_tag: str, items: list[dict[str, Any]], status: int = 200) -> web.Response:
     """JSON array or XML list, UTF-8, readable from any origin."""
-    if fmt == "xml":
-        body = to_xml(root_tag, item_tag, items)
-        return web.Response(body=body, status=status, content_type="text/xml", charset="utf-8", headers=CORS)
-    return json_document(items, status)
+    return send(fmt, serialize(fmt, root_tag, item_tag, items), status)
 
 
 def error_response(fmt: str, status: int, description: str) -> web.Response:
@@ -288,6 +297,13 @@ def _filters(request: web.Request, core: Core) -> list[ColumnElement[bool]]:
     return conds
 
 
+_COLUMNS = (
+    "id", "code", "kind", "state", "topic_id", "agency_id", "identity_id", "text", "contact_name", "contact_phone",
+    "company", "tax_code", "commune_code", "confidential", "consent_publish", "publish_company", "hidden",
+    "outcome", "created_at", "updated_at", "answer_due_at",
+)  # fmt: skip
+
+
 @dataclass
 class _Found:
     ticket: Ticket
@@ -302,6 +318,7 @@ async def _load(core: Core, conds: Sequence[ColumnElement[bool]], page: int, siz
             (
                 await session.execute(
                     select(Ticket)
+                    .options(load_only(*(getattr(Ticket, c) for c in _COLUMNS)))
                     .where(public_only(), *conds)
                     .order_by(Ticket.created_at.desc(), Ticket.id.desc())
                     .offset((page - 1) * size)
@@ -327,16 +344,23 @@ async def _load(core: Core, conds: Sequence[ColumnElement[bool]], page: int, siz
 
 
 async def requests_list(request: web.Request) -> web.Response:
-    """requests.{fmt}: newest first, the last 90 days unless dated, page_size up to 1000 (default 100)."""
+    """requests.{fmt}: newest first, the last 90 days unless dated, page_size up to 1000 (default 100).
+
+    A list is cached for a few seconds per query string, like the home page's statistics.
+    """
     s = site(request)
     fmt = _format(request)
     conds = _filters(request, s.core)
     page = _int(request, "page", 1)
     size = _int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     lang = lang_of(request)
-    found = await _load(s.core, conds, page, size)
-    items = [request_record(s.core, f.ticket, f.names, f.extension_reason, lang) for f in found]
-    return respond(fmt, "service_requests", "request", items)
+
+    async def compute() -> bytes:
+        found = await _load(s.core, conds, page, size)
+        items = [request_record(s.core, f.ticket, f.names, f.extension_reason, lang) for f in found]
+        return serialize(fmt, "service_requests", "request", items)
+
+    return send(fmt, await s.lists.get(request.path_qs, compute))
 
 
 async def request_one(request: web.Request) -> web.Response:

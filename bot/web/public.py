@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +38,7 @@ from bot.web.common import (
     render,
     url_for,
 )
+from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.models import Ticket, TicketEvent
 
 PAGE_SIZE = 20
@@ -69,6 +71,7 @@ class Site:
     env: Environment
     stats: TTLCache[dict[str, list[GroupStats]]]
     pages: TTLCache[str]
+    lists: TTLCache[bytes]
 
 
 SITE_KEY: web.AppKey[Site] = web.AppKey("pcibot_site")
@@ -91,14 +94,29 @@ def _start(core: Core, days: int | None) -> datetime | None:
 
 async def period_stats(s: Site, days: int | None) -> dict[str, list[GroupStats]]:
     """Statistics by agency, by topic and in total for the period, cached for a few seconds."""
+    return await s.stats.get(days, lambda: asyncio.to_thread(_stats_in_thread, s.core, days))
+
+
+def _stats_in_thread(core: Core, days: int | None) -> dict[str, list[GroupStats]]:
+    """compute_stats in a worker thread with its own event loop and connection.
+
+    Measuring working hours for every answered ticket takes seconds over 100,000 tickets; done here,
+    the web server's event loop keeps serving pages meanwhile.
+    """
 
     async def compute() -> dict[str, list[GroupStats]]:
-        end = s.core.now()
-        start = _start(s.core, days)
-        async with s.core.maker() as session:
-            return {by: await compute_stats(session, s.core, start, end, by=by) for by in ("agency", "topic", "all")}
+        engine = make_engine(
+            core.config.database_url, **({} if is_sqlite(core.config.database_url) else {"pool_size": 1})
+        )
+        try:
+            end = core.now()
+            start = _start(core, days)
+            async with make_sessionmaker(engine)() as session:
+                return {by: await compute_stats(session, core, start, end, by=by) for by in ("agency", "topic", "all")}
+        finally:
+            await engine.dispose()
 
-    return await s.stats.get(days, compute)
+    return asyncio.run(compute())
 
 
 def _periods(lang: str) -> list[tuple[int | None, str]]:
@@ -361,7 +379,7 @@ def not_found_page(request: web.Request) -> web.Response:
 
 def setup(webapp: web.Application, core: Core) -> Site:
     """Mount the public pages; statistics and the home page are cached for STATS_TTL_SECONDS."""
-    s = Site(core=core, env=make_environment(), stats=TTLCache(), pages=TTLCache())
+    s = Site(core=core, env=make_environment(), stats=TTLCache(), pages=TTLCache(), lists=TTLCache())
     webapp[SITE_KEY] = s
     webapp.router.add_get("/", home)
     webapp.router.add_get("/t", lookup)

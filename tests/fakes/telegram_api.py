@@ -27,8 +27,15 @@ from typing import Any
 from aiohttp import ClientSession, ClientTimeout, web
 
 JSON_FIELDS = {
-    "reply_markup", "media", "allowed_updates", "commands", "scope", "reply_parameters", "entities",
-    "caption_entities", "link_preview_options",
+    "reply_markup",
+    "media",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "reply_parameters",
+    "entities",
+    "caption_entities",
+    "link_preview_options",
 }
 # Methods that never count as "the bot sent something" and are not hit by send faults by default.
 CONTROL = {"getMe", "getUpdates", "deleteWebhook", "setWebhook", "getWebhookInfo", "setMyCommands", "logOut"}
@@ -202,8 +209,11 @@ class FakeTelegram:
         return True
 
     async def _m_getWebhookInfo(self, p: dict[str, Any]) -> Any:  # noqa: N802
-        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self._updates) + self._push_queue.qsize()}
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates) + self._push_queue.qsize(),
+        }
 
     async def _m_getUpdates(self, p: dict[str, Any]) -> Any:  # noqa: N802
         if self.webhook is not None:
@@ -267,8 +277,9 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: message thread not found")
         return thread
 
-    async def _store(self, chat: dict[str, Any], thread: int | None, body: dict[str, Any],
-                     p: dict[str, Any], method: str) -> dict[str, Any]:
+    async def _store(
+        self, chat: dict[str, Any], thread: int | None, body: dict[str, Any], p: dict[str, Any], method: str
+    ) -> dict[str, Any]:
         msg: dict[str, Any] = {
             "message_id": self._next_id(chat["id"]),
             "date": int(time.time()),
@@ -335,12 +346,15 @@ class FakeTelegram:
         group_id = f"mg{len(self.sent)}"
         out = []
         for item in items:
-            body: dict[str, Any] = {item["type"]: _file_obj(item["type"], str(item["media"])),
-                                    "media_group_id": group_id}
+            body: dict[str, Any] = {
+                item["type"]: _file_obj(item["type"], str(item["media"])),
+                "media_group_id": group_id,
+            }
             if item.get("caption"):
                 body["caption"] = item["caption"]
-            out.append(await self._store(chat, thread, body, {"reply_parameters": p.get("reply_parameters")},
-                                         "sendMediaGroup"))
+            out.append(
+                await self._store(chat, thread, body, {"reply_parameters": p.get("reply_parameters")}, "sendMediaGroup")
+            )
         return out
 
     async def _m_editMessageText(self, p: dict[str, Any]) -> Any:  # noqa: N802
@@ -381,8 +395,12 @@ class FakeTelegram:
         tid = self._next_id(chat["id"])
         topic = {"message_thread_id": tid, "name": name, "icon_color": 7322096}
         self.topics.setdefault(chat["id"], {})[tid] = {
-            "message_id": tid, "date": int(time.time()), "chat": chat, "from": self.me,
-            "message_thread_id": tid, "forum_topic_created": {"name": name, "icon_color": 7322096},
+            "message_id": tid,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.me,
+            "message_thread_id": tid,
+            "forum_topic_created": {"name": name, "icon_color": 7322096},
         }
         return topic
 
@@ -411,8 +429,9 @@ class FakeTelegram:
                     await asyncio.sleep(0.1)
 
     # -- test side: people, chats, updates -------------------------------------------------------------
-    def user(self, uid: int, first_name: str = "", language_code: str | None = "vi",
-             last_name: str | None = None) -> dict[str, Any]:
+    def user(
+        self, uid: int, first_name: str = "", language_code: str | None = "vi", last_name: str | None = None
+    ) -> dict[str, Any]:
         """A Telegram user (also creates its private chat)."""
         user: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": first_name or f"User {uid}"}
         if last_name:
@@ -439,12 +458,21 @@ class FakeTelegram:
             self._new.set()
         return update
 
-    def _message(self, user: dict[str, Any], chat: dict[str, Any] | None, body: dict[str, Any],
-                 thread_id: int | None, reply_to: dict[str, Any] | None) -> dict[str, Any]:
+    def _message(
+        self,
+        user: dict[str, Any],
+        chat: dict[str, Any] | None,
+        body: dict[str, Any],
+        thread_id: int | None,
+        reply_to: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         chat = chat or self.chats[user["id"]]
         msg: dict[str, Any] = {
-            "message_id": self._next_id(chat["id"]), "date": int(time.time()),
-            "chat": {k: v for k, v in chat.items() if not k.startswith("_")}, "from": user, **body,
+            "message_id": self._next_id(chat["id"]),
+            "date": int(time.time()),
+            "chat": {k: v for k, v in chat.items() if not k.startswith("_")},
+            "from": user,
+            **body,
         }
         if thread_id is not None:
             msg["message_thread_id"], msg["is_topic_message"] = thread_id, True
@@ -454,8 +482,15 @@ class FakeTelegram:
             msg["reply_to_message"] = {k: v for k, v in reply_to.items() if not k.startswith("_")}
         return msg
 
-    def text(self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None, *,
-             thread_id: int | None = None, reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+    def text(
+        self,
+        user: dict[str, Any],
+        text: str,
+        chat: dict[str, Any] | None = None,
+        *,
+        thread_id: int | None = None,
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """The user types `text` (a /command gets its bot_command entity)."""
         body: dict[str, Any] = {"text": text}
         if text.startswith("/"):
@@ -463,42 +498,63 @@ class FakeTelegram:
         msg = self._message(user, chat, body, thread_id, reply_to)
         return self.inject({"update_id": next(self._update_ids), "message": msg})
 
-    def photo(self, user: dict[str, Any], file_id: str, caption: str = "",
-              chat: dict[str, Any] | None = None) -> dict[str, Any]:
+    def photo(
+        self, user: dict[str, Any], file_id: str, caption: str = "", chat: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The user sends a photo (several sizes, as Telegram does) with an optional caption."""
-        body: dict[str, Any] = {"photo": [
-            {"file_id": f"{file_id}-small", "file_unique_id": f"u{file_id}s", "width": 90, "height": 90},
-            {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 1280, "height": 960},
-        ]}
+        body: dict[str, Any] = {
+            "photo": [
+                {"file_id": f"{file_id}-small", "file_unique_id": f"u{file_id}s", "width": 90, "height": 90},
+                {"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 1280, "height": 960},
+            ]
+        }
         if caption:
             body["caption"] = caption
-        return self.inject({"update_id": next(self._update_ids),
-                            "message": self._message(user, chat, body, None, None)})
+        return self.inject(
+            {"update_id": next(self._update_ids), "message": self._message(user, chat, body, None, None)}
+        )
 
     def document(self, user: dict[str, Any], file_id: str, file_name: str, caption: str = "") -> dict[str, Any]:
         """The user sends a file."""
-        body: dict[str, Any] = {"document": {"file_id": file_id, "file_unique_id": f"u{file_id}",
-                                             "file_name": file_name}}
+        body: dict[str, Any] = {
+            "document": {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name}
+        }
         if caption:
             body["caption"] = caption
-        return self.inject({"update_id": next(self._update_ids),
-                            "message": self._message(user, None, body, None, None)})
+        return self.inject(
+            {"update_id": next(self._update_ids), "message": self._message(user, None, body, None, None)}
+        )
 
     def contact(self, user: dict[str, Any], phone: str) -> dict[str, Any]:
         """The user taps the contact-sharing button."""
-        body = {"contact": {"phone_number": phone, "first_name": user["first_name"],
-                            "last_name": user.get("last_name", ""), "user_id": user["id"]}}
-        return self.inject({"update_id": next(self._update_ids),
-                            "message": self._message(user, None, body, None, None)})
+        body = {
+            "contact": {
+                "phone_number": phone,
+                "first_name": user["first_name"],
+                "last_name": user.get("last_name", ""),
+                "user_id": user["id"],
+            }
+        }
+        return self.inject(
+            {"update_id": next(self._update_ids), "message": self._message(user, None, body, None, None)}
+        )
 
     def press(self, user: dict[str, Any], message: dict[str, Any], data: str) -> dict[str, Any]:
         """The user taps the inline button whose callback_data is `data` under a message the bot sent."""
-        offered = [b.get("callback_data") for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
-                   for b in row]
+        offered = [
+            b.get("callback_data")
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        ]
         if data not in offered:
             raise AssertionError(f"no button {data!r} under message {message.get('message_id')}: {offered}")
-        query = {"id": str(next(self._callback_ids)), "from": user, "chat_instance": "ci", "data": data,
-                 "message": {k: v for k, v in message.items() if not k.startswith("_")}}
+        query = {
+            "id": str(next(self._callback_ids)),
+            "from": user,
+            "chat_instance": "ci",
+            "data": data,
+            "message": {k: v for k, v in message.items() if not k.startswith("_")},
+        }
         return self.inject({"update_id": next(self._update_ids), "callback_query": query})
 
     # -- test side: what the bot did -------------------------------------------------------------------
@@ -511,11 +567,15 @@ class FakeTelegram:
 
     def to_chat(self, chat_id: int, thread_id: int | None = None) -> list[dict[str, Any]]:
         """Everything the bot sent to a chat (or one forum topic of it)."""
-        return [m for m in self.sent if m["chat"]["id"] == chat_id
-                and (thread_id is None or m.get("message_thread_id") == thread_id)]
+        return [
+            m
+            for m in self.sent
+            if m["chat"]["id"] == chat_id and (thread_id is None or m.get("message_thread_id") == thread_id)
+        ]
 
-    async def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0,
-                       after: int = 0) -> dict[str, Any]:
+    async def wait_for(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0, after: int = 0
+    ) -> dict[str, Any]:
         """The first sent message (at index ≥ after) matching `predicate`, waiting for it to come."""
         deadline = time.monotonic() + timeout
         async with self._changed:
@@ -530,13 +590,23 @@ class FakeTelegram:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), timeout=left)
 
-    async def next_to(self, chat_id: int, contains: str = "", timeout: float = 10.0,
-                      after: int | None = None, thread_id: int | None = None) -> dict[str, Any]:
+    async def next_to(
+        self,
+        chat_id: int,
+        contains: str = "",
+        timeout: float = 10.0,
+        after: int | None = None,
+        thread_id: int | None = None,
+    ) -> dict[str, Any]:
         """The next message to a chat (optionally containing some text) sent after index `after`."""
         return await self.wait_for(
-            lambda m: m["chat"]["id"] == chat_id and contains in text_of(m)
-            and (thread_id is None or m.get("message_thread_id") == thread_id),
-            timeout, self.mark if after is None else after,
+            lambda m: (
+                m["chat"]["id"] == chat_id
+                and contains in text_of(m)
+                and (thread_id is None or m.get("message_thread_id") == thread_id)
+            ),
+            timeout,
+            self.mark if after is None else after,
         )
 
     @property
@@ -554,11 +624,23 @@ class FakeTelegram:
             count = len(self.sent)
             await asyncio.sleep(quiet)
 
-    def fault(self, method: str, status: int, description: str = "", *, retry_after: int | None = None,
-              times: int = 1, chat_id: int | None = None) -> Fault:
+    def fault(
+        self,
+        method: str,
+        status: int,
+        description: str = "",
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        chat_id: int | None = None,
+    ) -> Fault:
         """Answer the next `times` calls of `method` (fnmatch pattern) with an error."""
-        default = {429: "Too Many Requests: retry after {ra}", 403: "Forbidden: bot was blocked by the user",
-                   500: "Internal Server Error", 502: "Bad Gateway"}.get(status, "Bad Request: error")
+        default = {
+            429: "Too Many Requests: retry after {ra}",
+            403: "Forbidden: bot was blocked by the user",
+            500: "Internal Server Error",
+            502: "Bad Gateway",
+        }.get(status, "Bad Request: error")
         fault = Fault(method, status, description or default.format(ra=retry_after), retry_after, times, chat_id)
         self.faults.append(fault)
         return fault

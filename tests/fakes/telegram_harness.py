@@ -84,16 +84,18 @@ class Harness:
         await self.fake.stop()
 
     # -- people act ------------------------------------------------------------------------------------
-    async def say(self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None,
-                  contains: str = "", **kw: Any) -> dict[str, Any]:
+    async def say(
+        self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None, contains: str = "", **kw: Any
+    ) -> dict[str, Any]:
         """Type a message and return the bot's next message in that chat."""
         mark = self.fake.mark
         self.fake.text(user, text, chat, **kw)
         cid = (chat or {"id": user["id"]})["id"]
         return await self.fake.next_to(cid, contains, after=mark)
 
-    async def press(self, user: dict[str, Any], message: dict[str, Any], data: str,
-                    contains: str = "") -> dict[str, Any]:
+    async def press(
+        self, user: dict[str, Any], message: dict[str, Any], data: str, contains: str = ""
+    ) -> dict[str, Any]:
         mark = self.fake.mark
         self.fake.press(user, message, data)
         return await self.fake.next_to(message["chat"]["id"], contains, after=mark)
@@ -114,15 +116,26 @@ class Harness:
         await self.say(self.admin, "/bindagency thue_tinh", self.thue)
         await self.say(self.admin, "/bindagency so_tai_chinh", self.stc)
         await self.say(self.admin, "/bindworkinggroup", self.wg)
-        for officer, agency, group in ((self.officer, "thue_tinh", self.thue), (self.officer2, "so_tai_chinh", self.stc)):
+        for officer, agency, group in (
+            (self.officer, "thue_tinh", self.thue),
+            (self.officer2, "so_tai_chinh", self.stc),
+        ):
             invite = await self.say(self.admin, f"/invite {agency}")
             code = re.search(r"/join (\S+)", text_of(invite))
             assert code, text_of(invite)
             await self.say(officer, f"/join {code.group(1)}", group)
 
-    async def submit(self, user: dict[str, Any], text: str = TAX_TEXT, *, photo: str | None = "photo-biz-1",
-                     confidential: bool = False, name: str = "Nguyễn Văn An", phone: str = "+84912345678",
-                     share_contact: bool = True) -> str:
+    async def submit(
+        self,
+        user: dict[str, Any],
+        text: str = TAX_TEXT,
+        *,
+        photo: str | None = "photo-biz-1",
+        confidential: bool = False,
+        name: str = "Nguyễn Văn An",
+        phone: str = "+84912345678",
+        share_contact: bool = True,
+    ) -> str:
         """The whole intake dialog; returns the tracking code."""
         fake, cid = self.fake, user["id"]
         mark = fake.mark
@@ -160,7 +173,8 @@ class Harness:
         assert self.app is not None
         async with self.app.core.maker() as session:
             rows = await session.execute(
-                select(OutboxMessage.state, func.count()).where(OutboxMessage.channel == "telegram")
+                select(OutboxMessage.state, func.count())
+                .where(OutboxMessage.channel == "telegram")
                 .group_by(OutboxMessage.state)
             )
             return {str(s): int(n) for s, n in rows.tuples()}

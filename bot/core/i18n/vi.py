@@ -381,6 +381,7 @@ MESSAGES: dict[str, str] = {
     "và báo cáo.",
     "agency_sla_report_window_closed": "Ngoài giờ gửi nhắc ({window}, ngày làm việc): nhắc và báo cáo chờ đến "
     "giờ làm việc tiếp theo.",
+    "agency_sla_report_last_sweep": "Lượt quét gần nhất: {at}.",
     "agency_sla_report_overdue": "Quá hạn ({n}):",
     "agency_sla_report_soon": "Đã đến mức nhắc, chưa quá hạn ({n}):",
     "agency_sla_report_line": "• {code} — {agency}: {deadline}; đã dùng {used}; mức nhắc {level} (đã gửi mức {sent})",
