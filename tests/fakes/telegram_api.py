@@ -111,6 +111,7 @@ class FakeTelegram:
         self._pusher: asyncio.Task[None] | None = None
         self._push_queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.webhook_deliveries = 0
+        self._closing = False
 
     # -- lifecycle -------------------------------------------------------------------------------------
     async def start(self, port: int = 0) -> str:
@@ -129,6 +130,8 @@ class FakeTelegram:
 
     async def stop(self) -> None:
         """Stop serving and pushing."""
+        self._closing = True
+        self._new.set()  # release long polls still waiting
         if self._pusher is not None:
             self._pusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -225,7 +228,7 @@ class FakeTelegram:
         while True:
             if offset:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            if self._updates or time.monotonic() >= deadline:
+            if self._updates or time.monotonic() >= deadline or self._closing:
                 return self._updates[:limit]
             self._new.clear()
             with contextlib.suppress(TimeoutError):
