@@ -309,3 +309,20 @@ async def test_deep_link_and_status(hp: Harness) -> None:
     assert code in text_of(mine)
     await asyncio.sleep(0)
     assert G_WG
+
+
+async def test_generated_chart_is_uploaded(hp: Harness) -> None:
+    from bot.channels.base import Attachment, Outgoing
+    from bot.core import notify
+
+    h, fake = hp, hp.fake
+    await h.say(h.admin, "/bindworkinggroup", h.wg)
+    assert h.app is not None
+    mark = fake.mark
+    async with h.app.core.maker() as session, session.begin():
+        chart = Attachment.png(b"\x89PNG\r\n\x1a\nfake", "ban-tin.png")
+        await notify.to_working_group(session, h.app.core, Outgoing("Bản tin tuần", attachments=[chart]))
+    h.app.sender.wake()
+    photo = await fake.wait_for(lambda m: m["chat"]["id"] == G_WG and "photo" in m, after=mark)
+    assert photo["photo"][0]["file_id"].startswith("uploaded-")
+    assert [c for c in fake.calls_of("sendPhoto") if isinstance(c.params.get("photo"), dict)]

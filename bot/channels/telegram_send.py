@@ -21,6 +21,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaDocument,
     InputMediaPhoto,
     InputMediaVideo,
@@ -214,6 +215,14 @@ class Sender:
         async def step(chat_id: int, thread: int | None, main: int | None) -> list[int]:
             if len(group) == 1:
                 a = group[0]
+                if a.data is not None:  # an image the bot generated (digest chart): upload it
+                    up: Message = await self.bot.send_photo(
+                        chat_id,
+                        InputFile(a.data, filename=a.name or "chart.png"),
+                        message_thread_id=thread,
+                        **_reply(main),
+                    )
+                    return [up.message_id]
                 send = {"photo": self.bot.send_photo, "video": self.bot.send_video}.get(a.kind, self.bot.send_document)
                 sent: Message = await send(chat_id, a.ref, message_thread_id=thread, **_reply(main))
                 return [sent.message_id]
@@ -397,6 +406,8 @@ def _last_text(message: Outgoing) -> int:
 
 
 def _groupable(first: Attachment, other: Attachment) -> bool:
+    if first.data is not None or other.data is not None:
+        return False
     visual = {"photo", "video"}
     return (first.kind in visual and other.kind in visual) or (first.kind == other.kind == "document")
 
