@@ -223,8 +223,12 @@ class Sender:
                         **_reply(main),
                     )
                     return [up.message_id]
-                send = {"photo": self.bot.send_photo, "video": self.bot.send_video}.get(a.kind, self.bot.send_document)
-                sent: Message = await send(chat_id, a.ref, message_thread_id=thread, **_reply(main))
+                if a.kind == "photo":
+                    sent = await self.bot.send_photo(chat_id, a.ref, message_thread_id=thread, **_reply(main))
+                elif a.kind == "video":
+                    sent = await self.bot.send_video(chat_id, a.ref, message_thread_id=thread, **_reply(main))
+                else:
+                    sent = await self.bot.send_document(chat_id, a.ref, message_thread_id=thread, **_reply(main))
                 return [sent.message_id]
             media = [_input_media(a) for a in group]
             msgs = await self.bot.send_media_group(chat_id, media, message_thread_id=thread, **_reply(main))
