@@ -394,6 +394,7 @@ async def _save(ctx: Ctx, data: dict[str, Any]) -> None:
         confidential=bool(data.get("confidential")),
         consent_publish=bool(data.get("consent")),
         topic_id=data.get("topic"),
+        auto_route=False,  # save what the business confirmed, even "no topic"
         attachments=[(k, r, n) for k, r, n in data.get("attachments", [])],
     )
     ticket = await lifecycle.submit(ctx.session, ctx.core, draft, ctx.actor)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import App
-from tests.conftest import FakeClock
+from bot.app import App, build, stop
+from tests.conftest import FakeClock, make_config
 from tests.web_seed import SCRIPT, seed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -59,9 +61,20 @@ async def chromium(profile: Path, *args: str) -> str:
     return stdout.decode("utf-8")
 
 
+@pytest.fixture
+async def sqlite_app(sqlite_url: str, clock: FakeClock) -> AsyncIterator[App]:
+    """The browser sees HTML, whatever the database: SQLite only, to keep the suite fast."""
+    app = await build(make_config(sqlite_url), clock=clock, migrate=True)
+    assert app.console is not None
+    app.console.out = io.StringIO()
+    yield app
+    await stop(app)
+
+
 async def test_home_and_ticket_pages_render_in_chromium(
-    app: App, clock: FakeClock, aiohttp_client: Any, tmp_path: Path
+    sqlite_app: App, clock: FakeClock, aiohttp_client: Any, tmp_path: Path
 ) -> None:
+    app = sqlite_app
     seeded = await seed(app, clock)
     client = await aiohttp_client(app.webapp)
     home_url = str(client.make_url("/"))

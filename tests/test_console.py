@@ -257,3 +257,22 @@ async def test_show_gives_contact_details_to_the_agency_not_to_the_admin(app: Ap
     await console.type("/as admin")
     out = await console.type(f"/show {code}")
     assert code in out and "0912345678" not in out and "Nguyễn Văn An" not in out
+
+
+async def test_no_topic_chosen_goes_to_triage_as_confirmed(app: App) -> None:
+    console = ConsoleDriver(app)
+    out = await console.type(TEXT)
+    for answer in ("Kiến nghị", None, "Bỏ qua", "Bỏ qua", "Bỏ qua", "Không", "Không"):
+        out = await console.type(button(out, answer) if answer else "Trần Văn Bình")
+        if answer is None:
+            out = await console.type("0912345678")
+    out = await console.type(button(out, "Chọn lĩnh vực khác"))
+    out = await console.type(button(out, v("topic_none")))
+    assert "Cơ quan chủ trì: Sở Tài chính" in out
+    out = await console.type(button(out, "Gửi"))
+    code = CODE.search(out)
+    assert code is not None
+    async with app.core.maker() as session:
+        ticket = await get_ticket(session, code.group(0))
+        assert ticket is not None
+        assert (ticket.state, ticket.topic_id, ticket.agency_id) == ("triage", None, "so_tai_chinh")

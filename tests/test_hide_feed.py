@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,16 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App, build, stop
+from bot.cli import main
 from bot.core import lifecycle
-from bot.web.apikeys import hash_key, verify_key
-from storage.db import make_engine, make_sessionmaker
-from storage.models import ApiKey, OutboxMessage, TicketEvent
+from bot.web.apikeys import hash_key
+from storage.models import OutboxMessage, TicketEvent
 from tests.conftest import FakeClock, make_config
 from tests.console_driver import ConsoleDriver
 from tests.web_seed import COORDINATOR
 
 CHANNEL = "-1001234567890"
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -115,32 +112,22 @@ async def test_no_feed_without_a_public_channel(app: App) -> None:
     assert await _feed(app) == []
 
 
-def _pcibot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PCIBOT_")}
-    env.update(PCIBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", PCIBOT_LOG_LEVEL="WARNING")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
-        check=False,
-    )  # fmt: skip
-
-
-async def test_apikey_cli_prints_the_key_once_and_revokes(tmp_path: Path) -> None:
-    created = _pcibot(tmp_path, "apikey", "create", "Cổng thông tin điện tử tỉnh")
-    assert created.returncode == 0, created.stderr
-    key = created.stdout.strip()
-    assert re.fullmatch(r"pcb_[\w-]{40,}", key) and "chỉ hiển thị một lần" in created.stderr
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    maker = make_sessionmaker(engine)
-    try:
-        async with maker() as session:
-            [row] = (await session.execute(select(ApiKey))).scalars().all()
-            assert row.key_hash == hash_key(key) and key not in row.key_hash
-            assert await verify_key(session, key) is not None
-        revoked = _pcibot(tmp_path, "apikey", "revoke", str(row.id))
-        assert revoked.returncode == 0 and f"#{row.id}" in revoked.stdout
-        async with maker() as session:
-            assert await verify_key(session, key) is None
-        again = _pcibot(tmp_path, "apikey", "revoke", "Cổng thông tin điện tử tỉnh")
-        assert again.returncode == 1 and "Không có khoá API" in again.stderr
-    finally:
-        await engine.dispose()
+def test_apikey_cli_prints_the_key_once_and_revokes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("PCIBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("PCIBOT_LOG_LEVEL", "WARNING")
+    assert main(["apikey", "create", "Cổng thông tin điện tử tỉnh"]) == 0
+    created = capsys.readouterr()
+    key = created.out.strip()
+    assert re.fullmatch(r"pcb_[\w-]{40,}", key) and "chỉ hiển thị một lần" in created.err
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        [(key_id, key_hash, revoked_at)] = db.execute("SELECT id, key_hash, revoked_at FROM api_keys").fetchall()
+    assert key_hash == hash_key(key) and key not in key_hash and revoked_at is None
+    assert main(["apikey", "revoke", str(key_id)]) == 0
+    assert f"#{key_id}" in capsys.readouterr().out
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        assert db.execute("SELECT revoked_at FROM api_keys").fetchone()[0] is not None
+    assert main(["apikey", "revoke", "Cổng thông tin điện tử tỉnh"]) == 1
+    assert "Không có khoá API" in capsys.readouterr().err

@@ -57,6 +57,27 @@ def test_own_examples_accuracy(router: Router) -> None:
     assert wrong_small_talk == []
 
 
+BLIND_SETS = [
+    REPO / "tests" / "data" / "routing_blind_a.jsonl",  # formal Vietnamese, English, Chinese
+    REPO / "tests" / "data" / "routing_blind_b.jsonl",  # phone chat: no diacritics, shorthand
+    REPO / "tests" / "data" / "routing_holdout_c.jsonl",  # final holdout, never tuned on
+]
+
+
+@pytest.mark.parametrize("path", BLIND_SETS, ids=lambda p: p.stem)
+def test_blind_sets_agency_accuracy(router: Router, path: Path) -> None:
+    """Sets written by people who never saw the rules: agency accuracy must stay >= 90 %."""
+    acc, _ = _accuracy_and_triage(router, path)
+    assert acc >= 0.90
+
+
+def test_ties_prefer_provincial_agency(router: Router) -> None:
+    """With equal scores a provincial lead wins over a forward-only (central) one."""
+    ranks = dict(zip(router.topic_ids, router._tie_rank, strict=True))
+    assert ranks["thue_thanh_quyet_toan"] > ranks["gia_nhap_thi_truong"]
+    assert ranks["thiet_che_phap_ly"] > ranks["chi_phi_tuan_thu"]
+
+
 # -------------------------------------------------------------------------- diacritics and shorthand
 
 

@@ -65,6 +65,7 @@ class Draft:
     publish_company: bool = False
     topic_id: str | None = None
     agency_id: str | None = None
+    auto_route: bool = True  # False: topic_id None means the submitter confirmed "no topic" (triage)
     attachments: list[tuple[str, str, str | None]] = field(default_factory=list)  # (kind, ref, name)
     created_at: datetime | None = None
 
@@ -159,11 +160,8 @@ async def submit(session: AsyncSession, core: Core, draft: Draft, actor: Actor) 
     now = draft.created_at or core.now()
     rules = core.rules
     decision = core.router.route(text)
-    topic_id = (
-        draft.topic_id
-        if draft.topic_id is not None
-        else (None if decision.topic == "unclassified" else decision.topic)
-    )
+    routed = None if decision.topic == "unclassified" else decision.topic
+    topic_id = draft.topic_id if draft.topic_id is not None or not draft.auto_route else routed
     if topic_id is not None and topic_id not in rules.topics_by_id:
         raise LifecycleError("unknown_topic", topic=topic_id)
     if draft.kind == "to_cao":
@@ -221,14 +219,10 @@ async def submit(session: AsyncSession, core: Core, draft: Draft, actor: Actor) 
     await session.flush()
     for kind, ref, name in draft.attachments:
         session.add(
-            Attachment(
-                ticket_id=ticket.id, channel=draft.source, kind=kind, ref=ref, name=name, created_at=now
-            )
+            Attachment(ticket_id=ticket.id, channel=draft.source, kind=kind, ref=ref, name=name, created_at=now)
         )
     session.add(
-        Message(
-            ticket_id=ticket.id, at=now, direction="in", author_kind="submitter", text=text, internal=False
-        )
+        Message(ticket_id=ticket.id, at=now, direction="in", author_kind="submitter", text=text, internal=False)
     )
     await session.flush()
     await notify.new_ticket(session, core, ticket)
@@ -349,13 +343,9 @@ async def info_received(
     session.add(Message(ticket_id=ticket.id, at=now, direction="in", author_kind="submitter", text=body))
     for kind, ref, name in attachments or []:
         session.add(
-            Attachment(
-                ticket_id=ticket.id, channel=ticket.source, kind=kind, ref=ref, name=name, created_at=now
-            )
+            Attachment(ticket_id=ticket.id, channel=ticket.source, kind=kind, ref=ref, name=name, created_at=now)
         )
-    await notify.to_agency(
-        session, core, ticket, "agency_info_received", text=body, attachments=attachments or []
-    )
+    await notify.to_agency(session, core, ticket, "agency_info_received", text=body, attachments=attachments or [])
 
 
 async def resolve(
@@ -412,9 +402,7 @@ async def transfer(
     await notify.transferred(session, core, ticket, old, why)
 
 
-async def extend(
-    session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, days: int, reason: str
-) -> None:
+async def extend(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, days: int, reason: str) -> None:
     """One extension of the answer deadline, up to the configured maximum, with a reason."""
     why = _require(reason, "reason")
     _authorize(actor, ticket)

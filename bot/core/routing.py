@@ -98,6 +98,10 @@ class Router:
         self.rules = rules
         self._topic_ids: list[str] = [t.id for t in rules.topics]
         self._leads: list[str] = [t.lead for t in rules.topics]
+        # Tie-break between equally scored topics: a provincial lead before a central (forward-only) one
+        # (a wrong transfer out of the province costs more than a reassignment inside it), then file order.
+        agencies = rules.agencies_by_id
+        self._tie_rank: list[int] = [1 if agencies[lead].forward_only else 0 for lead in self._leads]
         self._min_score = rules.settings.min_score
         self._min_evidence = rules.settings.min_evidence
         self._index: dict[str, list[_Phrase]] = {}
@@ -237,7 +241,8 @@ class Router:
                     matched.append(ph.text)
         scores = [max(0.0, s) for s in scores]
 
-        order = sorted(range(n_topics), key=lambda k: (-scores[k], -strongest[k], k))
+        tie = self._tie_rank
+        order = sorted(range(n_topics), key=lambda k: (-scores[k], -strongest[k], tie[k], k))
         best = order[0] if n_topics else -1
         second = order[1] if n_topics > 1 else -1
         top = scores[best] if best >= 0 else 0.0

@@ -107,6 +107,28 @@ SHORTHAND: Mapping[str, str] = {
     "csgt": "canh sat giao thong",
     "thads": "thi hanh an dan su",
     "tand": "toa an nhan dan",
+    # Run-together names of online systems and more office shorthand.
+    "dichvucong": "dich vu cong",
+    "dvcqg": "dich vu cong quoc gia",
+    "thuedientu": "thue dien tu",
+    "hoadondientu": "hoa don dien tu",
+    "ttpvhcc": "trung tam phuc vu hanh chinh cong",
+    "hdld": "hop dong lao dong",
+    "bctc": "bao cao tai chinh",
+    "bhyt": "bao hiem y te",
+    "bhtn": "bao hiem that nghiep",
+    "hq": "hai quan",
+    "cct": "chi cuc thue",
+    "vp": "van phong",
+    "dv": "dich vu",
+    "sp": "san pham",
+    "ttdt": "thong tin dien tu",
+    "dkdt": "dang ky dau tu",
+    "gcndkdt": "giay chung nhan dang ky dau tu",
+    "kdcdk": "kinh doanh co dieu kien",
+    "gpmt": "giay phep moi truong",
+    "ccdv": "cung cap dich vu",
+    "mn": "moi nguoi",
 }
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
