@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from random import Random
 
 import pytest
 from matplotlib import font_manager
@@ -13,7 +15,8 @@ from PIL import Image
 
 from bot.app import App
 from bot.core import digest as weekly
-from bot.core.stats import GroupStats, compute_stats, on_time_rate
+from bot.core.clock import WorkingCalendar
+from bot.core.stats import GroupStats, OfficeClock, compute_stats, on_time_rate
 from tests.conftest import FakeClock
 from tests.console_driver import ConsoleDriver
 from tests.digest_week import MARKET, A, B, C, build_week
@@ -139,3 +142,15 @@ async def test_scheduled_digest_is_posted_once(app: App, clock: FakeClock) -> No
     assert await weekly.send_due(app.core) == W18
     clock.now = vn(2026, 5, 6, 9, 0)  # a later sweep (or a restart) does not repeat it
     assert await weekly.send_due(app.core) is None
+
+
+def test_office_clock_matches_the_calendar() -> None:
+    calendar, rnd, hours = WorkingCalendar(), Random(3), (time(7, 30), time(17, 0))
+    base = datetime(2025, 12, 20, tzinfo=UTC)  # across Tết 2026
+    pairs = []
+    for _ in range(500):
+        a = base + timedelta(minutes=rnd.randint(0, 60 * 24 * 120))
+        pairs.append((a, a + timedelta(minutes=rnd.randint(-60, 60 * 24 * 30))))
+    office = OfficeClock(calendar, hours, base.date())
+    for a, b in pairs:
+        assert abs(office.hours_between(a, b) - calendar.working_hours_between(a, b, hours)) < 1e-6

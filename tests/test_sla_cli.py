@@ -45,7 +45,9 @@ def test_sla_report_as_of_a_moment(database: dict[str, str], capsys: pytest.Capt
     assert "Tình hình thời hạn lúc 09:00 29/04/2026" in out
     assert "Đang trong giờ gửi nhắc (07:30-17:00" in out
     overdue = out.split("Quá hạn (")[1].split("\n\n")[0]
-    assert database["T2"] in overdue and database["T4"] in overdue  # T4 was due Tue 28/04
+    assert "chưa trả lời (hạn 21/04/2026)" in overdue and database["T2"] in overdue
+    assert database["T4"] not in overdue  # answered since: the report reads today's tickets at that moment
+    assert f"{database['T4']} — Sở Xây dựng: có kết quả ngày 29/04/2026" in out  # awaiting the rating
     paused = out.split("Tạm dừng, chờ doanh nghiệp bổ sung thông tin (1):")[1]
     assert database["P"] in paused
     assert main(["sla", "report", "--at", "2026-04-30T09:00"]) == 0  # a holiday

@@ -20,7 +20,7 @@ from bot.core.clock import TZ
 from bot.core.fmt import fmt_date, fmt_int, fmt_percent
 from bot.core.i18n import t
 from bot.core.services import Core
-from bot.core.stats import GroupStats, compute_stats
+from bot.core.stats import GroupStats, compute_many
 from storage.models import OutboxMessage, Ticket
 
 __all__ = [
@@ -123,11 +123,10 @@ class Digest:
 async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
     """Statistics of a week and the week before, classified by the YAML thresholds."""
     prev = week.previous()
-    agencies = await compute_stats(session, core, week.start, week.end, "agency")
-    previous = await compute_stats(session, core, prev.start, prev.end, "agency")
-    topics = await compute_stats(session, core, week.start, week.end, "topic")
-    total = await compute_stats(session, core, week.start, week.end, "all")
-    previous_total = await compute_stats(session, core, prev.start, prev.end, "all")
+    now = await compute_many(session, core, week.start, week.end, ("agency", "topic", "all"))
+    before = await compute_many(session, core, prev.start, prev.end, ("agency", "all"))
+    agencies, topics, total = now["agency"], now["topic"], now["all"]
+    previous, previous_total = before["agency"], before["all"]
     rules = core.rules.reminders
     rated = [g for g in agencies if g.on_time_rate is not None]
     praise = sorted(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from bot.core.routing_knn import KnnIndex, load_knn_examples
 from bot.core.rules import TRIAGE_AGENCY, UNCLASSIFIED_TOPIC, Rules
 from bot.core.textnorm import Token, has_cjk, normalize
 
@@ -15,6 +17,8 @@ __all__ = ["RouteDecision", "Router"]
 _FUZZY_MIN_LEN = 5  # only words this long are typo-corrected
 _FUZZY_SINGLE_MIN_LEN = 7  # a corrected word may stand alone as a phrase only if this long
 _FUZZY_FACTOR = 0.8  # a phrase matched through a typo counts this much
+_KNN_PREFIX = "giống ví dụ: "  # explanation of a nearest-neighbour routing
+_KNN_SHOW = 80  # characters of the similar example shown
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,15 @@ def _within_one_edit(a: str, b: str) -> bool:
 class Router:
     """Routes feedback text to a topic and its lead agency using the weighted phrases in Rules."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(
+        self,
+        rules: Rules,
+        *,
+        examples: Iterable[Path] | None = None,
+        knn_exclude: Iterable[str] = (),
+    ) -> None:
+        """examples: labelled JSONL for the nearest-neighbour fallback (default: settings.examples);
+        knn_exclude: texts left out of that index (leave-one-out evaluation)."""
         self.rules = rules
         self._topic_ids: list[str] = [t.id for t in rules.topics]
         self._leads: list[str] = [t.lead for t in rules.topics]
@@ -120,6 +132,16 @@ class Router:
                 for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
                     self._deletes.setdefault(variant, set()).add(word)
         self._fuzzy_cache: dict[str, str | None] = {}
+        settings = rules.settings
+        paths = list(examples) if examples is not None else rules.example_paths()
+        known = set(self._topic_ids) | {UNCLASSIFIED_TOPIC}
+        knn_examples = [ex for ex in load_knn_examples(paths) if ex.topic in known]
+        self._knn: KnnIndex | None = KnnIndex(knn_examples, exclude=knn_exclude) if knn_examples else None
+        self._knn_weak = settings.knn_weak_score
+        self._knn_sim = settings.knn_min_similarity
+        self._knn_agree = settings.knn_min_agreement
+        self._knn_k = settings.knn_k
+        self._topic_pos = {t: k for k, t in enumerate(self._topic_ids)}
 
     def _add(self, text: str, topic: int, weight: float) -> None:
         if has_cjk(text) and not normalize(text):
@@ -249,6 +271,10 @@ class Router:
         score_map = {self._topic_ids[k]: round(scores[k], 3) for k in order if scores[k] > 0}
 
         classified = top > 0 and top >= self._min_score and strongest[best] >= self._min_evidence
+        if self._knn is not None and (not classified or top < self._knn_weak):
+            fallback = self._neighbours(text, best if classified else -1, scores, matched, score_map)
+            if fallback is not None:
+                return fallback
         if classified:
             runner = second if second >= 0 and scores[second] > 0 else -1
             runner_score = scores[runner] if runner >= 0 else 0.0
@@ -270,6 +296,31 @@ class Router:
             confidence=0.0,
             matched=matched,
             runner_up=self._runner(best if top > 0 else -1, scores),
+            scores=score_map,
+        )
+
+    def _neighbours(
+        self, text: str, best: int, scores: list[float], matched: list[str], score_map: dict[str, float]
+    ) -> RouteDecision | None:
+        """Weak phrase evidence: follow the labelled examples most like this text, if they agree.
+
+        A vote for small talk (or an unknown topic) never routes anything; the phrase result stands.
+        """
+        assert self._knn is not None
+        verdict = self._knn.vote(text, self._knn_k)
+        if verdict is None or verdict.similarity < self._knn_sim or verdict.agreement < self._knn_agree:
+            return None
+        k = self._topic_pos.get(verdict.topic, -1)
+        if k < 0 or k == best:
+            return None
+        example = verdict.example if len(verdict.example) <= _KNN_SHOW else verdict.example[: _KNN_SHOW - 1] + "…"
+        confidence = round(min(0.5, verdict.similarity * verdict.agreement), 3)
+        return RouteDecision(
+            topic=self._topic_ids[k],
+            agency=self._leads[k],
+            confidence=confidence,
+            matched=[*matched, _KNN_PREFIX + example],
+            runner_up=self._runner(best if best >= 0 and scores[best] > 0 else -1, scores),
             scores=score_map,
         )
 

@@ -105,6 +105,13 @@ class Settings(_Model):
     min_score: Annotated[float, Field(ge=0)] = 2.0
     min_evidence: Annotated[float, Field(ge=0)] = 1.0
     pci_edition: Annotated[str, Field(min_length=1)] = "pci2025"
+    # Nearest-neighbour fallback for weak phrase evidence: labelled JSONL files (relative to the rules file,
+    # else to the repository root); missing files are skipped, an empty list turns the fallback off.
+    examples: list[str] = Field(default_factory=list)
+    knn_weak_score: Annotated[float, Field(ge=0)] = 2.1  # phrase score below this asks the neighbours
+    knn_min_similarity: Annotated[float, Field(gt=0, le=1)] = 0.3  # cosine of the nearest example
+    knn_min_agreement: Annotated[float, Field(gt=0, le=1)] = 0.6  # share of the top-k vote
+    knn_k: Annotated[int, Field(ge=1, le=50)] = 5
 
     @field_validator("timezone")
     @classmethod
@@ -282,6 +289,7 @@ class Rules(_Model):
     topics: Annotated[list[Topic], Field(min_length=1)]
     _agencies_by_id: dict[str, Agency] = PrivateAttr(default_factory=dict)
     _topics_by_id: dict[str, Topic] = PrivateAttr(default_factory=dict)
+    _source: str = PrivateAttr(default="routing_rules.yaml")
 
     @model_validator(mode="after")
     def _index_and_check(self, info: ValidationInfo) -> Rules:
@@ -294,6 +302,24 @@ class Rules(_Model):
             if problems:
                 raise ValueError("; ".join(f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems))
         return self
+
+    @property
+    def source(self) -> str:
+        """Where the rules were read from (a path, or a label for text parsed directly)."""
+        return self._source
+
+    def example_paths(self) -> list[Path]:
+        """settings.examples resolved against the rules file's folder, else the repository root."""
+        base = Path(self._source).resolve().parent
+        root = Path(__file__).resolve().parents[2]
+        paths: list[Path] = []
+        for name in self.settings.examples:
+            candidate = Path(name).expanduser()
+            if not candidate.is_absolute():
+                near = base / candidate
+                candidate = near if near.is_file() else root / candidate
+            paths.append(candidate)
+        return paths
 
     @property
     def agencies_by_id(self) -> dict[str, Agency]:
@@ -515,6 +541,7 @@ def parse_rules(text: str, source: str = "routing_rules.yaml") -> Rules:
     if problems:
         messages = [_format(source, data, loc, msg) for loc, msg in problems]
         raise RulesError("\n".join(messages), messages)
+    rules._source = source
     return rules
 
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import parse_hours
+from bot.core.clock import TZ, WorkingCalendar, parse_hours
 from bot.core.i18n import t
 from bot.core.lifecycle import OPEN_STATES
 from bot.core.services import Core
 from storage.models import Ticket, TicketEvent
 
-__all__ = ["BY", "GroupStats", "answered_between", "compute_stats", "on_time_rate", "open_at"]
+__all__ = ["BY", "GroupStats", "answered_between", "compute_many", "compute_stats", "on_time_rate", "open_at"]
 
 BY = ("agency", "topic", "all")
 ANSWERED_STATES = ("resolved", "closed")
@@ -69,14 +69,15 @@ def answered_between(start: datetime | None, end: datetime) -> ColumnElement[boo
 
 
 def open_at(end: datetime) -> ColumnElement[bool]:
-    """SQL condition: the ticket existed at `end` and had no answer yet (or is open again now)."""
-    return and_(
-        Ticket.created_at < end,
-        or_(
-            Ticket.state.in_(sorted(OPEN_STATES)),
-            and_(Ticket.state.in_(ANSWERED_STATES), Ticket.resolved_at >= end),
-            and_(Ticket.state == "rejected", Ticket.closed_at >= end),
-        ),
+    """SQL condition: the ticket existed at `end` and had no answer yet (or is open again now).
+
+    Each branch carries its own indexed condition (state; resolved_at; closed_at) so that the databases
+    combine index scans instead of reading every ticket created before `end`.
+    """
+    return or_(
+        and_(Ticket.state.in_(sorted(OPEN_STATES)), Ticket.created_at < end),
+        and_(Ticket.resolved_at >= end, Ticket.state.in_(ANSWERED_STATES), Ticket.created_at < end),
+        and_(Ticket.closed_at >= end, Ticket.state == "rejected", Ticket.created_at < end),
     )
 
 
@@ -92,26 +93,148 @@ def overdue_at(end: datetime) -> ColumnElement[bool]:
     )
 
 
-_ANSWER_AT = case(
-    (Ticket.state == "rejected", Ticket.closed_at),
-    else_=Ticket.resolved_at,
-)
+_ANSWER_AT = case((Ticket.state == "rejected", Ticket.closed_at), else_=Ticket.resolved_at)
+_TOPIC = func.coalesce(Ticket.topic_id, UNCLASSIFIED)
+Pair = tuple[str, str]  # (agency id, topic id or "unclassified")
 
 
-def _ticket_key(by: str) -> ColumnElement[Any]:
-    if by == "agency":
-        return Ticket.agency_id.expression
-    if by == "topic":
-        return func.coalesce(Ticket.topic_id, UNCLASSIFIED)
-    return literal(ALL)
+@dataclass
+class _Acc:
+    """Counters of one (agency, topic) pair, or of a roll-up of pairs."""
+
+    received: int = 0
+    answered: int = 0
+    on_time: int = 0
+    resolved: int = 0
+    open: int = 0
+    overdue: int = 0
+    rating_sum: float = 0.0
+    rating_n: int = 0
+    transfers: int = 0
+    extensions: int = 0
+    reopened: int = 0
+    hours: list[float] = field(default_factory=list)
+
+    def add(self, other: _Acc) -> None:
+        for name in ("received", "answered", "on_time", "resolved", "open", "overdue", "rating_n",
+                     "transfers", "extensions", "reopened"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.rating_sum += other.rating_sum
+        self.hours += other.hours
 
 
 async def _rows(session: AsyncSession, stmt: Any) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in (await session.execute(stmt)).all()]
 
 
-def _grouped(stmt: Any, key: ColumnElement[Any], by: str) -> Any:
-    return stmt if by == ALL else stmt.group_by(key)
+async def _pairs(session: AsyncSession, core: Core, start: datetime | None, end: datetime) -> dict[Pair, _Acc]:
+    """Every counter of the period per (agency, topic): one query per measure, grouped in SQL."""
+    acc: dict[Pair, _Acc] = defaultdict(_Acc)
+    key = (Ticket.agency_id, _TOPIC)
+    for a, tp, n in await _rows(
+        session, select(*key, func.count()).where(_in_period(Ticket.created_at, start, end)).group_by(*key)
+    ):
+        acc[(a, tp)].received = int(n)
+    on_time = func.sum(case((_ANSWER_AT <= Ticket.answer_due_at, 1), else_=0))
+    resolved = func.sum(case((Ticket.state.in_(ANSWERED_STATES), 1), else_=0))
+    for a, tp, n, ok, res in await _rows(
+        session, select(*key, func.count(), on_time, resolved).where(answered_between(start, end)).group_by(*key)
+    ):
+        cell = acc[(a, tp)]
+        cell.answered, cell.on_time, cell.resolved = int(n), int(ok or 0), int(res or 0)
+    overdue = func.sum(case((overdue_at(end), 1), else_=0))
+    for a, tp, n, late in await _rows(
+        session, select(*key, func.count(), overdue).where(open_at(end)).group_by(*key)
+    ):
+        acc[(a, tp)].open, acc[(a, tp)].overdue = int(n), int(late or 0)
+    rated = select(TicketEvent.ticket_id).where(TicketEvent.action == "rated", _in_period(TicketEvent.at, start, end))
+    for a, tp, total, n in await _rows(
+        session,
+        select(*key, func.sum(Ticket.rating), func.count(Ticket.rating))
+        .where(Ticket.rating.is_not(None), Ticket.id.in_(rated))
+        .group_by(*key),
+    ):
+        acc[(a, tp)].rating_sum, acc[(a, tp)].rating_n = float(total or 0), int(n)
+    # transfers belong to the agency that handed the ticket over; extensions and reopenings to its agency
+    owner = case((TicketEvent.action == "transfer", TicketEvent.from_agency), else_=Ticket.agency_id)
+    for a, tp, action, n in await _rows(
+        session,
+        select(owner, _TOPIC, TicketEvent.action, func.count())
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(TicketEvent.action.in_(("transfer", "extended", "reopen")), _in_period(TicketEvent.at, start, end))
+        .group_by(owner, _TOPIC, TicketEvent.action),
+    ):
+        if a is not None:
+            cell = acc[(a, tp)]
+            name = {"transfer": "transfers", "extended": "extensions", "reopen": "reopened"}[action]
+            setattr(cell, name, int(n))
+    responses = await _rows(
+        session,
+        select(*key, Ticket.created_at, Ticket.first_response_at).where(
+            _in_period(Ticket.first_response_at, start, end)
+        ),
+    )
+    if responses:
+        since = min(row[2] for row in responses).astimezone(TZ).date()
+        office = OfficeClock(core.calendar, parse_hours(core.rules.reminders.notify_hours), since)
+        for a, tp, created, first in responses:
+            acc[(a, tp)].hours.append(office.hours_between(created, first))
+    return acc
+
+
+class OfficeClock:
+    """Office hours between many pairs of moments, fast: cumulative office seconds cached per local date.
+
+    Same result as WorkingCalendar.working_hours_between, for bulk use (thousands of first responses).
+    """
+
+    def __init__(self, calendar: WorkingCalendar, hours: tuple[time, time], since: date) -> None:
+        self.calendar = calendar
+        self.epoch = datetime.combine(since - timedelta(days=1), time(12), tzinfo=TZ)  # before every moment
+        self.open = hours[0].hour * 3600 + hours[0].minute * 60
+        self.close = hours[1].hour * 3600 + hours[1].minute * 60
+        self._days: dict[date, tuple[int, bool]] = {}
+
+    def _day(self, d: date) -> tuple[int, bool]:
+        """(working days after the epoch and before d, whether d is a working day)."""
+        found = self._days.get(d)
+        if found is None:
+            day_before = datetime.combine(d - timedelta(days=1), time(12), tzinfo=TZ)
+            before = self.calendar.working_days_between(self.epoch, day_before)
+            found = self._days[d] = (before, self.calendar.is_working_day(d))
+        return found
+
+    def _cumulative(self, t: datetime) -> float:
+        local = t.astimezone(TZ)
+        days, working = self._day(local.date())
+        of_day = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+        partial = min(max(of_day, self.open), self.close) - self.open if working else 0.0
+        return days * (self.close - self.open) + partial
+
+    def hours_between(self, a: datetime, b: datetime) -> float:
+        """Office hours on working days between a and b (0 if b is not after a)."""
+        return max(0.0, self._cumulative(b) - self._cumulative(a)) / 3600.0
+
+
+def _group_key(by: str, pair: Pair) -> str:
+    return pair[0] if by == "agency" else pair[1] if by == "topic" else ALL
+
+
+async def compute_many(
+    session: AsyncSession, core: Core, start: datetime | None, end: datetime, bys: tuple[str, ...] = BY
+) -> dict[str, list[GroupStats]]:
+    """compute_stats for several groupings of one period, reading the database once."""
+    for by in bys:
+        if by not in BY:
+            raise ValueError(f"by must be one of {', '.join(BY)}, got {by!r}")
+    pairs = await _pairs(session, core, start, end)
+    result: dict[str, list[GroupStats]] = {}
+    for by in bys:
+        groups: dict[str, _Acc] = defaultdict(_Acc)
+        for pair, cell in pairs.items():
+            groups[_group_key(by, pair)].add(cell)
+        result[by] = [_stats(core, by, k, groups[k]) for k in _ordered(core, by, groups)]
+    return result
 
 
 async def compute_stats(
@@ -121,140 +244,30 @@ async def compute_stats(
 
     `by` is "agency" (the ticket's current agency; transfers counted for the agency that passed it on),
     "topic" (PCI sub-index / BPI area, "unclassified" for none) or "all" (one total). Counting happens in
-    SQL; only the first-response times of the period are fetched, to measure them in working hours.
-    Groups with nothing to report are left out; known agencies/topics come in routing_rules.yaml order.
+    SQL, grouped by agency and topic; only the first-response times of the period are fetched, to measure
+    them in working hours. Groups with nothing to report are left out; known agencies/topics come in
+    routing_rules.yaml order.
     """
-    if by not in BY:
-        raise ValueError(f"by must be one of {', '.join(BY)}, got {by!r}")
-    key = _ticket_key(by).label("k")
-    received = dict(
-        await _rows(
-            session,
-            _grouped(select(key, func.count()).where(_in_period(Ticket.created_at, start, end)), key, by),
-        )
-    )
-    on_time = case((_ANSWER_AT <= Ticket.answer_due_at, 1), else_=0)
-    resolved_flag = case((Ticket.state.in_(ANSWERED_STATES), 1), else_=0)
-    answered = {
-        k: (n, int(ok or 0), int(res or 0))
-        for k, n, ok, res in await _rows(
-            session,
-            _grouped(
-                select(key, func.count(), func.sum(on_time), func.sum(resolved_flag)).where(
-                    answered_between(start, end)
-                ),
-                key,
-                by,
-            ),
-        )
-    }
-    overdue_flag = case((overdue_at(end), 1), else_=0)
-    opened = {
-        k: (n, int(late or 0))
-        for k, n, late in await _rows(
-            session, _grouped(select(key, func.count(), func.sum(overdue_flag)).where(open_at(end)), key, by)
-        )
-    }
-    events = await _event_counts(session, start, end, by)
-    ratings = {
-        k: float(avg)
-        for k, avg in await _rows(
-            session,
-            _grouped(
-                select(key, func.avg(Ticket.rating)).where(
-                    Ticket.rating.is_not(None),
-                    Ticket.id.in_(
-                        select(TicketEvent.ticket_id).where(
-                            TicketEvent.action == "rated", _in_period(TicketEvent.at, start, end)
-                        )
-                    ),
-                ),
-                key,
-                by,
-            ),
-        )
-        if avg is not None
-    }
-    medians = await _median_first_response(session, core, start, end, key, by)
-    keys = set(received) | set(answered) | set(opened) | set(ratings) | set(medians)
-    keys |= {k for (k, _action) in events}
-    result = []
-    for k in _ordered(core, by, keys):
-        n_answered, n_on_time, n_resolved = answered.get(k, (0, 0, 0))
-        n_open, n_overdue = opened.get(k, (0, 0))
-        result.append(
-            GroupStats(
-                key=k,
-                name=_name(core, by, k),
-                received=int(received.get(k, 0)),
-                answered=int(n_answered),
-                answered_on_time=n_on_time,
-                resolved=n_resolved,
-                open=int(n_open),
-                open_overdue=n_overdue,
-                on_time_rate=on_time_rate(n_on_time, int(n_answered), n_overdue),
-                median_first_response_hours=medians.get(k),
-                transfers_out=events.get((k, "transfer"), 0),
-                extensions=events.get((k, "extended"), 0),
-                avg_rating=ratings.get(k),
-                reopened=events.get((k, "reopen"), 0),
-            )
-        )
-    return result
+    return (await compute_many(session, core, start, end, (by,)))[by]
 
 
-async def _event_counts(
-    session: AsyncSession, start: datetime | None, end: datetime, by: str
-) -> dict[tuple[str, str], int]:
-    """(group, action) → events in the period: transfers (by the agency handing over), extensions, reopenings."""
-    period = _in_period(TicketEvent.at, start, end)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    if by == "agency":
-        rows = await _rows(
-            session,
-            select(TicketEvent.from_agency, literal("transfer"), func.count())
-            .where(TicketEvent.action == "transfer", period)
-            .group_by(TicketEvent.from_agency),
-        )
-        actions: tuple[str, ...] = ("extended", "reopen")
-    else:
-        rows = []
-        actions = ("transfer", "extended", "reopen")
-    key = _ticket_key(by).label("k")
-    stmt = (
-        select(key, TicketEvent.action, func.count())
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .where(TicketEvent.action.in_(actions), period)
+def _stats(core: Core, by: str, key: str, c: _Acc) -> GroupStats:
+    return GroupStats(
+        key=key,
+        name=_name(core, by, key),
+        received=c.received,
+        answered=c.answered,
+        answered_on_time=c.on_time,
+        resolved=c.resolved,
+        open=c.open,
+        open_overdue=c.overdue,
+        on_time_rate=on_time_rate(c.on_time, c.answered, c.overdue),
+        median_first_response_hours=float(median(c.hours)) if c.hours else None,
+        transfers_out=c.transfers,
+        extensions=c.extensions,
+        avg_rating=c.rating_sum / c.rating_n if c.rating_n else None,
+        reopened=c.reopened,
     )
-    rows += await _rows(
-        session, stmt.group_by(TicketEvent.action) if by == ALL else stmt.group_by(key, TicketEvent.action)
-    )
-    for k, action, n in rows:
-        if k is not None:
-            counts[(str(k), str(action))] += int(n)
-    return counts
-
-
-async def _median_first_response(
-    session: AsyncSession,
-    core: Core,
-    start: datetime | None,
-    end: datetime,
-    key: ColumnElement[Any],
-    by: str,
-) -> dict[str, float]:
-    """Median working hours from submission to the agency's first response, for responses in the period."""
-    hours = parse_hours(core.rules.reminders.notify_hours)
-    rows = await _rows(
-        session,
-        select(key, Ticket.created_at, Ticket.first_response_at).where(
-            _in_period(Ticket.first_response_at, start, end)
-        ),
-    )
-    samples: dict[str, list[float]] = defaultdict(list)
-    for k, created, first in rows:
-        samples[str(k)].append(core.calendar.working_hours_between(created, first, hours))
-    return {k: float(median(v)) for k, v in samples.items()}
 
 
 def _ordered(core: Core, by: str, keys: Iterable[str | None]) -> list[str]:
