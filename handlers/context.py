@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import and_, false, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Button, Incoming, Outgoing
@@ -31,6 +31,9 @@ class Ctx:
     officer: Officer | None = None
     identity: Identity | None = None
     sent: list[Outgoing] = field(default_factory=list)
+    # the dialog row as loaded with the sender (held here: the session only keeps weak references)
+    dialog_row: DialogState | None = None
+    dialog_known: bool = False
 
     @property
     def lang(self) -> str:
@@ -82,6 +85,7 @@ class Ctx:
                 return await action()
         except LifecycleError as err:
             # rolling back the savepoint expired what it had changed; reload the sender for the reply
+            self.dialog_row, self.dialog_known = None, False
             for row in (self.identity, self.officer):
                 if row is not None and row in self.session:
                     await self.session.refresh(row)
@@ -95,7 +99,10 @@ class Ctx:
 
     async def dialog(self) -> DialogState | None:
         """The sender's current dialog step, if any."""
-        return await self.session.get(DialogState, (self.msg.channel, self.dialog_key))
+        if not self.dialog_known:
+            self.dialog_row = await self.session.get(DialogState, (self.msg.channel, self.dialog_key))
+            self.dialog_known = True
+        return self.dialog_row
 
     async def set_dialog(self, step: str, data: dict[str, Any]) -> None:
         """Store the next dialog step (a row, so a restart continues it)."""
@@ -109,6 +116,7 @@ class Ctx:
                 updated_at=self.core.now(),
             )
             self.session.add(row)
+            self.dialog_row = row
         else:
             row.step = step
             row.data = dict(data)
@@ -119,6 +127,7 @@ class Ctx:
         row = await self.dialog()
         if row is not None:
             await self.session.delete(row)
+            self.dialog_row, self.dialog_known = None, False  # looked up again if asked (after a flush)
 
 
 def refusal(core: Core, err: LifecycleError, lang: str) -> str:
@@ -136,11 +145,26 @@ def refusal(core: Core, err: LifecycleError, lang: str) -> str:
 
 
 async def load_sender(ctx: Ctx) -> None:
-    """Find the officer record and, in private chats, the business identity of the sender."""
+    """Find the officer record, the dialog row and, in private chats, the business identity of the sender."""
     msg = ctx.msg
-    ctx.officer = (
-        await ctx.session.execute(select(Officer).where(Officer.channel == msg.channel, Officer.user_id == msg.user_id))
-    ).scalar_one_or_none()
+    one = select(literal(1).label("one")).subquery()  # one query for all three, each possibly missing
+    found = (
+        await ctx.session.execute(
+            select(Officer, DialogState, Identity)
+            .select_from(one)
+            .outerjoin(Officer, and_(Officer.channel == msg.channel, Officer.user_id == msg.user_id))
+            .outerjoin(DialogState, and_(DialogState.channel == msg.channel, DialogState.user_id == ctx.dialog_key))
+            .outerjoin(
+                Identity,
+                false() if msg.is_group else and_(Identity.channel == msg.channel, Identity.user_id == msg.user_id),
+            )
+        )
+    ).one()
+    officer: Officer | None = found[0]
+    dialog: DialogState | None = found[1]
+    identity: Identity | None = found[2]
+    ctx.officer = officer
+    ctx.dialog_row, ctx.dialog_known = dialog, True
     admins = set(ctx.core.config.admins)
     if f"{msg.channel}:{msg.user_id}" in admins and (ctx.officer is None or ctx.officer.role != "admin"):
         if ctx.officer is None:
@@ -158,11 +182,6 @@ async def load_sender(ctx: Ctx) -> None:
             ctx.officer.role = "admin"
     if msg.is_group:
         return
-    identity = (
-        await ctx.session.execute(
-            select(Identity).where(Identity.channel == msg.channel, Identity.user_id == msg.user_id)
-        )
-    ).scalar_one_or_none()
     now = ctx.core.now()
     if identity is None:
         identity = Identity(

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, cast
 
+from sqlalchemy import CursorResult
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Incoming
 from bot.core.lifecycle import LifecycleError
@@ -122,24 +128,38 @@ class Dispatcher:
     async def handle(self, msg: Incoming) -> bool:
         """Process one event; False when it was a duplicate and changed nothing."""
         try:
-            async with self.core.maker() as session, session.begin():
-                if msg.event_id is not None:
-                    if await session.get(ProcessedEvent, (msg.channel, msg.event_id)) is not None:
-                        return False
-                    session.add(
-                        ProcessedEvent(channel=msg.channel, event_id=msg.event_id, processed_at=self.core.now())
-                    )
-                    await session.flush()
-                ctx = Ctx(core=self.core, session=session, msg=msg)
-                await load_sender(ctx)
-                refused = await ctx.attempt(lambda: _route(ctx))
-                if isinstance(refused, LifecycleError):  # the savepoint undid every change of the handler
-                    ctx.refuse(refused)
+            try:
+                first = await self._run(msg, None)
+            except LifecycleError as refused:  # the transaction undid every change: record the event, explain
+                first = await self._run(msg, refused)
         except IntegrityError:
             if msg.event_id is not None:
                 log.info("duplicate event %s/%s ignored", msg.channel, msg.event_id)
                 return False
             raise
+        if not first:
+            return False
         if self.on_commit is not None:
             self.on_commit()
         return True
+
+    async def _run(self, msg: Incoming, refused: LifecycleError | None) -> bool:
+        """One transaction: record the event id, then route it (or, after a refusal, only explain it)."""
+        async with self.core.maker() as session, session.begin():
+            if msg.event_id is not None and not await _first_time(session, msg, self.core.now()):
+                return False
+            ctx = Ctx(core=self.core, session=session, msg=msg)
+            await load_sender(ctx)
+            if refused is None:
+                await _route(ctx)
+            else:
+                ctx.refuse(refused)
+        return True
+
+
+async def _first_time(session: AsyncSession, msg: Incoming, now: datetime) -> bool:
+    """Record the event id in one statement; False when it was already there (a redelivery)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(ProcessedEvent).values(channel=msg.channel, event_id=msg.event_id, processed_at=now)
+    result = cast(CursorResult[Any], await session.execute(stmt.on_conflict_do_nothing()))
+    return result.rowcount == 1

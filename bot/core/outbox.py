@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
@@ -77,11 +78,13 @@ class OutboxSender:
         channels: Mapping[str, Channel],
         batch: int = 50,
         idle_seconds: float = 1.0,
+        record_seconds: float = 0.2,
     ) -> None:
         self.maker = maker
         self.channels = channels
         self.batch = batch
         self.idle_seconds = idle_seconds
+        self.record_seconds = record_seconds
         self.holder = f"{os.getpid()}"
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -93,76 +96,81 @@ class OutboxSender:
         self._wake.set()
 
     async def _claim(self, now: datetime) -> list[OutboxMessage]:
+        """Take up to `batch` due rows in one UPDATE … RETURNING (a row another sender took is not due)."""
+        due = or_(
+            (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
+            # a claim older than its lease: the claimer died before recording a result
+            (OutboxMessage.state == "sending") & (OutboxMessage.next_attempt_at <= now),
+        )
+        ids = (
+            select(OutboxMessage.id)
+            .where(due, OutboxMessage.channel.in_(list(self.channels)))
+            .order_by(OutboxMessage.id)
+            .limit(self.batch)
+            .with_for_update(skip_locked=True)
+        )
         async with self.maker() as session, session.begin():
-            due = or_(
-                (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
-                # a claim older than its lease: the claimer died before recording a result
-                (OutboxMessage.state == "sending") & (OutboxMessage.next_attempt_at <= now),
-            )
             rows = (
-                (
-                    await session.execute(
-                        select(OutboxMessage)
-                        .where(due, OutboxMessage.channel.in_(list(self.channels)))
-                        .order_by(OutboxMessage.id)
-                        .limit(self.batch)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            claimed = []
-            for row in rows:
-                result = await session.execute(
+                await session.execute(
                     update(OutboxMessage)
-                    .where(
-                        OutboxMessage.id == row.id,
-                        OutboxMessage.state == row.state,
-                        OutboxMessage.next_attempt_at == row.next_attempt_at,
-                    )
+                    .where(OutboxMessage.id.in_(ids.scalar_subquery()), due)
                     .values(state="sending", next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+                    .returning(OutboxMessage)
+                    .execution_options(synchronize_session=False)
                 )
-                if getattr(result, "rowcount", 0) == 1:
-                    claimed.append(row)
-            return claimed
+            ).scalars()
+            return sorted(rows, key=lambda row: row.id)
 
-    async def _record(self, row: OutboxMessage, result: SendResult) -> None:
+    async def _outcome(
+        self, session: AsyncSession, row: OutboxMessage, result: SendResult, now: datetime
+    ) -> dict[str, object]:
+        """The row's new column values after a delivery attempt (and what a lost business entails)."""
+        if result.ok:
+            return {
+                "state": "sent",
+                "sent_at": now,
+                "platform_message_id": result.message_id,
+                "attempts": row.attempts + 1,
+                "last_error": None,
+            }
+        if result.hold and row.identity_id is not None:
+            await _hold_for_business(session, row, result.error or "", now)
+            return {"state": HELD_WINDOW, "attempts": row.attempts + 1, "last_error": result.error}
+        if result.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
+            if row.identity_id is not None and row.audience == "business":
+                identity = await session.get(Identity, row.identity_id)
+                if identity is not None and not identity.unreachable:
+                    identity.unreachable = True
+                    identity.unreachable_reason = (result.error or "")[:200]
+                    if self.on_unreachable is not None:  # tell the agency, once per loss of contact
+                        await self.on_unreachable(session, row)
+            return {"state": "failed", "attempts": row.attempts + 1, "last_error": result.error}
+        wait = result.retry_after if result.retry_after is not None else backoff(row.attempts + 1)
+        return {
+            "state": "pending",
+            "attempts": row.attempts + (0 if result.retry_after else 1),
+            "next_attempt_at": now + timedelta(seconds=wait),
+            "last_error": result.error,
+        }
+
+    async def _record(self, done: list[tuple[OutboxMessage, SendResult]]) -> None:
+        """Write the outcomes of several deliveries in one transaction."""
         now = now_utc()
         async with self.maker() as session, session.begin():
-            values: dict[str, object]
-            if result.ok:
-                values = {
-                    "state": "sent",
-                    "sent_at": now,
-                    "platform_message_id": result.message_id,
-                    "attempts": row.attempts + 1,
-                    "last_error": None,
-                }
-            elif result.hold and row.identity_id is not None:
-                values = {"state": HELD_WINDOW, "attempts": row.attempts + 1, "last_error": result.error}
-                await _hold_for_business(session, row, result.error or "", now)
-            elif result.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
-                values = {"state": "failed", "attempts": row.attempts + 1, "last_error": result.error}
-                if row.identity_id is not None and row.audience == "business":
-                    identity = await session.get(Identity, row.identity_id)
-                    if identity is not None and not identity.unreachable:
-                        identity.unreachable = True
-                        identity.unreachable_reason = (result.error or "")[:200]
-                        if self.on_unreachable is not None:  # tell the agency, once per loss of contact
-                            await self.on_unreachable(session, row)
-            else:
-                wait = result.retry_after if result.retry_after is not None else backoff(row.attempts + 1)
-                values = {
-                    "state": "pending",
-                    "attempts": row.attempts + (0 if result.retry_after else 1),
-                    "next_attempt_at": now + timedelta(seconds=wait),
-                    "last_error": result.error,
-                }
-            await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+            values = [{"id": row.id, **await self._outcome(session, row, result, now)} for row, result in done]
+            await session.execute(update(OutboxMessage), values)  # by primary key, batched per set of columns
 
     async def run_once(self) -> int:
-        """Deliver every due row once; returns how many were attempted."""
+        """Deliver every due row once; returns how many were attempted.
+
+        Outcomes are written together, at the end of the batch or once the oldest unwritten one is
+        `record_seconds` old: one transaction per few deliveries instead of one each, while a crash
+        between a send and its record (the row is then sent again after its claim lapses) stays as
+        unlikely as before.
+        """
         rows = await self._claim(now_utc())
+        done: list[tuple[OutboxMessage, SendResult]] = []
+        oldest = 0.0
         for row in rows:
             channel = self.channels[row.channel]
             target = Delivery(
@@ -178,7 +186,14 @@ class OutboxSender:
             except Exception as exc:  # a channel bug must not stop delivery of other rows
                 log.exception("delivery of outbox row %s failed", row.id)
                 result = SendResult(ok=False, error=f"{type(exc).__name__}: {exc}")
-            await self._record(row, result)
+            if not done:
+                oldest = time.monotonic()
+            done.append((row, result))
+            if time.monotonic() - oldest >= self.record_seconds:
+                await self._record(done)
+                done = []
+        if done:
+            await self._record(done)
         return len(rows)
 
     async def drain(self, rounds: int = 100) -> None:

@@ -14,10 +14,8 @@ from bot.core.routing import RouteDecision, Router
 __all__ = ["Example", "evaluate", "load_examples", "route_stream"]
 
 
-def _text_of(line: str) -> str | None:
+def _text_of(line: str) -> str:
     stripped = line.strip()
-    if not stripped:
-        return None
     if stripped.startswith("{"):
         try:
             obj = json.loads(stripped)
@@ -29,11 +27,12 @@ def _text_of(line: str) -> str | None:
 
 
 def route_stream(router: Router, lines: Iterable[str], out: TextIO) -> None:
-    """Route each non-blank line (plain text or a JSON object with "text"); write one JSON object per line."""
+    """Route each line (plain text or a JSON object with "text"); write exactly one JSON object per input line.
+
+    A blank line is an empty message: it is answered as unclassified, so output line N always answers input line N.
+    """
     for line in lines:
         text = _text_of(line)
-        if text is None:
-            continue
         out.write(json.dumps(router.route(text).to_json(), ensure_ascii=False))
         out.write("\n")
         out.flush()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import TZ, WorkingCalendar, parse_hours
@@ -22,6 +22,9 @@ __all__ = ["BY", "GroupStats", "answered_between", "compute_many", "compute_stat
 
 BY = ("agency", "topic", "all")
 ANSWERED_STATES = ("resolved", "closed")
+# Only resolved/closed tickets keep a resolved_at that stands; only refused ones (besides closed) a closed_at.
+_NOT_ANSWERED = (*sorted(OPEN_STATES), "rejected")
+_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 UNCLASSIFIED = "unclassified"
 ALL = "all"
 
@@ -60,25 +63,29 @@ def answered_between(start: datetime | None, end: datetime) -> ColumnElement[boo
     """SQL condition: the ticket's standing answer was given in [start, end).
 
     An answer is the resolution, or the reasoned refusal of an out-of-scope item; a ticket open again
-    (reopened) has no standing answer.
+    (reopened) has no standing answer. States are tested with NOT IN so that the planners use the date
+    indexes (an IN on `state` would match most of the table).
     """
     return or_(
-        and_(Ticket.state.in_(ANSWERED_STATES), _in_period(Ticket.resolved_at, start, end)),
-        and_(Ticket.state == "rejected", _in_period(Ticket.closed_at, start, end)),
+        and_(_in_period(Ticket.resolved_at, start, end), Ticket.state.not_in(_NOT_ANSWERED)),
+        and_(_in_period(Ticket.closed_at, start, end), Ticket.state.not_in(ANSWERED_STATES)),  # refused
     )
+
+
+def _open_branches(end: datetime) -> list[ColumnElement[bool]]:
+    """Disjoint conditions, each with its own indexed column: open now (state), answered (resolved_at) or
+    refused (closed_at) only after `end`."""
+    return [
+        and_(Ticket.state.in_(sorted(OPEN_STATES)), Ticket.created_at < end),
+        # closed ranges: SQLite (no statistics) then prefers these indexes to created_at's open range
+        and_(Ticket.resolved_at.between(end, _NEVER), Ticket.state.not_in(_NOT_ANSWERED), Ticket.created_at < end),
+        and_(Ticket.closed_at.between(end, _NEVER), Ticket.state.not_in(ANSWERED_STATES), Ticket.created_at < end),
+    ]
 
 
 def open_at(end: datetime) -> ColumnElement[bool]:
-    """SQL condition: the ticket existed at `end` and had no answer yet (or is open again now).
-
-    Each branch carries its own indexed condition (state; resolved_at; closed_at) so that the databases
-    combine index scans instead of reading every ticket created before `end`.
-    """
-    return or_(
-        and_(Ticket.state.in_(sorted(OPEN_STATES)), Ticket.created_at < end),
-        and_(Ticket.resolved_at >= end, Ticket.state.in_(ANSWERED_STATES), Ticket.created_at < end),
-        and_(Ticket.closed_at >= end, Ticket.state == "rejected", Ticket.created_at < end),
-    )
+    """SQL condition: the ticket existed at `end` and had no answer yet (or is open again now)."""
+    return or_(*_open_branches(end))
 
 
 def overdue_at(end: datetime) -> ColumnElement[bool]:
@@ -142,9 +149,16 @@ async def _pairs(session: AsyncSession, core: Core, start: datetime | None, end:
     ):
         cell = acc[(a, tp)]
         cell.answered, cell.on_time, cell.resolved = int(n), int(ok or 0), int(res or 0)
-    overdue = func.sum(case((overdue_at(end), 1), else_=0))
+    # one branch per index, glued with UNION ALL: planners will not combine indexes for an OR with GROUP BY
+    late_flag = case((overdue_at(end), 1), else_=0).label("late")
+    branches = union_all(
+        *(select(Ticket.agency_id.label("a"), _TOPIC.label("tp"), late_flag).where(c) for c in _open_branches(end))
+    ).subquery()
     for a, tp, n, late in await _rows(
-        session, select(*key, func.count(), overdue).where(open_at(end)).group_by(*key)
+        session,
+        select(branches.c.a, branches.c.tp, func.count(), func.sum(branches.c.late)).group_by(
+            branches.c.a, branches.c.tp
+        ),
     ):
         acc[(a, tp)].open, acc[(a, tp)].overdue = int(n), int(late or 0)
     rated = select(TicketEvent.ticket_id).where(TicketEvent.action == "rated", _in_period(TicketEvent.at, start, end))
