@@ -22,12 +22,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from pydantic import SecretStr  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from bot.app import build, start, stop  # noqa: E402
-from bot.config import Config  # noqa: E402
+from bot.config import Config
 from storage.models import OutboxMessage, ProcessedEvent, Ticket  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
@@ -90,7 +91,12 @@ async def bench_ours(fake: FakeTelegram, n: int, db_url: str) -> tuple[float, fl
             await conn.execute(text("CREATE SCHEMA public"))
         await engine.dispose()
     cfg = Config(
-        database_url=db_url, console=False, telegram_token=TOKEN, telegram_api_url=fake.url, web_port=0, admins=[]
+        database_url=db_url,
+        console=False,
+        telegram_token=SecretStr(TOKEN),
+        telegram_api_url=fake.url,
+        web_port=0,
+        admins=[],
     )
     app = await build(cfg, migrate=True)
     await start(app, serve_web=False)
