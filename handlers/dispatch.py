@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -119,11 +120,59 @@ async def _route(ctx: Ctx) -> None:
 
 
 class Dispatcher:
-    """Handles events one transaction each; `on_commit` wakes the outbox sender."""
+    """Handles events one transaction each (or a few together); `on_commit` wakes the outbox sender."""
 
-    def __init__(self, core: Core, on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(self, core: Core, on_commit: Callable[[], None] | None = None, group_max: int = 64) -> None:
         self.core = core
         self.on_commit = on_commit
+        self.group_max = group_max
+        self._queued: list[tuple[Incoming, asyncio.Future[bool]]] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    async def handle_grouped(self, msg: Incoming) -> bool:
+        """Like `handle`, but committed together with the events that queued up meanwhile (group commit).
+
+        For SQLite, whose single writer makes every commit a turn of its own: events of different chats
+        waiting at the same time share one transaction and one commit. If any of them is refused or fails,
+        the whole group is undone and each event is handled again alone, exactly as `handle` does; so
+        the result, a duplicate, a refusal and an error are what they would be one at a time. Callers
+        keep each chat's events in order by awaiting one before submitting the next.
+        """
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._queued.append((msg, done))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work(), name="dispatch-group-commit")
+        return await done
+
+    async def _work(self) -> None:
+        while self._queued:
+            group, self._queued = self._queued[: self.group_max], self._queued[self.group_max :]
+            if len(group) > 1:
+                try:
+                    firsts = await self._run_group([msg for msg, _ in group])
+                except Exception:  # a refusal or a failure: undone; handle each on its own below
+                    log.debug("group of %d events undone, handling them one by one", len(group), exc_info=True)
+                else:
+                    if any(firsts) and self.on_commit is not None:
+                        self.on_commit()
+                    for (_, done), first in zip(group, firsts, strict=True):
+                        if not done.done():
+                            done.set_result(first)
+                    continue
+            for msg, done in group:
+                try:
+                    first = await self.handle(msg)
+                except Exception as exc:
+                    if not done.done():
+                        done.set_exception(exc)
+                else:
+                    if not done.done():
+                        done.set_result(first)
+
+    async def _run_group(self, msgs: list[Incoming]) -> list[bool]:
+        """Several events in one transaction; any exception undoes all of them."""
+        async with self.core.maker() as session, session.begin():
+            return [await self._process(session, msg, None) for msg in msgs]
 
     async def handle(self, msg: Incoming) -> bool:
         """Process one event; False when it was a duplicate and changed nothing."""
@@ -146,14 +195,18 @@ class Dispatcher:
     async def _run(self, msg: Incoming, refused: LifecycleError | None) -> bool:
         """One transaction: record the event id, then route it (or, after a refusal, only explain it)."""
         async with self.core.maker() as session, session.begin():
-            if msg.event_id is not None and not await _first_time(session, msg, self.core.now()):
-                return False
-            ctx = Ctx(core=self.core, session=session, msg=msg)
-            await load_sender(ctx)
-            if refused is None:
-                await _route(ctx)
-            else:
-                ctx.refuse(refused)
+            return await self._process(session, msg, refused)
+
+    async def _process(self, session: AsyncSession, msg: Incoming, refused: LifecycleError | None) -> bool:
+        """Record the event id, then route the event (or only explain its refusal); False for a duplicate."""
+        if msg.event_id is not None and not await _first_time(session, msg, self.core.now()):
+            return False
+        ctx = Ctx(core=self.core, session=session, msg=msg)
+        await load_sender(ctx)
+        if refused is None:
+            await _route(ctx)
+        else:
+            ctx.refuse(refused)
         return True
 
 

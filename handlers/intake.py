@@ -404,7 +404,7 @@ async def _save(ctx: Ctx, data: dict[str, Any]) -> None:
     ctx.say(
         key,
         code=ticket.code,
-        kind=kind_label(ticket.kind, ctx.lang),
+        kind=kind_label(ticket.kind, ctx.lang).lower(),  # mid-sentence: "đã tiếp nhận phản ánh của …"
         agency=agency_label(ctx.core, ticket.agency_id),
         due=fmt_date(ticket.answer_due_at),
         days=days,

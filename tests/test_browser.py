@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import App, build, stop
-from tests.conftest import FakeClock, make_config
+from bot.app import App
+from tests.app_support import console_app
+from tests.conftest import FakeClock
 from tests.web_seed import SCRIPT, seed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -64,11 +64,8 @@ async def chromium(profile: Path, *args: str) -> str:
 @pytest.fixture
 async def sqlite_app(sqlite_url: str, clock: FakeClock) -> AsyncIterator[App]:
     """The browser sees HTML, whatever the database: SQLite only, to keep the suite fast."""
-    app = await build(make_config(sqlite_url), clock=clock, migrate=True)
-    assert app.console is not None
-    app.console.out = io.StringIO()
-    yield app
-    await stop(app)
+    async with console_app(sqlite_url, clock) as app:
+        yield app
 
 
 async def test_home_and_ticket_pages_render_in_chromium(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -12,12 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import App, build, stop
+from bot.app import App
 from bot.cli import main
 from bot.core import lifecycle
 from bot.web.apikeys import hash_key
 from storage.models import OutboxMessage, TicketEvent
-from tests.conftest import FakeClock, make_config
+from tests.app_support import console_app
+from tests.conftest import FakeClock
 from tests.console_driver import ConsoleDriver
 from tests.web_seed import COORDINATOR
 
@@ -26,11 +26,8 @@ CHANNEL = "-1001234567890"
 
 @pytest.fixture
 async def feed_app(db_url: str, clock: FakeClock) -> AsyncIterator[App]:
-    app = await build(make_config(db_url, telegram_public_channel=CHANNEL), clock=clock, migrate=True)
-    assert app.console is not None
-    app.console.out = io.StringIO()
-    yield app
-    await stop(app)
+    async with console_app(db_url, clock, telegram_public_channel=CHANNEL) as app:
+        yield app
 
 
 async def _submit(app: App, text: str, **kw: Any) -> str:

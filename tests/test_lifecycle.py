@@ -22,6 +22,7 @@ from tests.fakes.world import (
     load,
     make_cast,
     migrated_template,
+    on_ticket,
     session_of,
     submit,
     ticket_in,
@@ -152,10 +153,7 @@ async def test_implicit_take_records_both_events(world: tuple[App, Cast], clock:
     app, cast = world
     code = await ticket_in(app, cast, "new")
     clock.advance(hours=3)
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        await lifecycle.reply(session, app.core, tk, cast.officer, "Chúng tôi đã nhận và đang xem xét.")
+    await on_ticket(app, code, lifecycle.reply, cast.officer, "Chúng tôi đã nhận và đang xem xét.")
     after = await load(app, code)
     assert [e.action for e in after.events] == ["submitted", "take", "replied"]
     assert after.events[1].actor_id == cast.officer.ref
@@ -177,10 +175,7 @@ async def test_refused_action_of_other_agency_changes_nothing(world: tuple[App, 
     app, cast = world
     code = await ticket_in(app, cast, "new")
     with pytest.raises(LifecycleError) as err:
-        async with session_of(app) as session:
-            tk = await lifecycle.get_ticket(session, code)
-            assert tk is not None
-            await lifecycle.reply(session, app.core, tk, cast.other, "Trả lời hộ")
+        await on_ticket(app, code, lifecycle.reply, cast.other, "Trả lời hộ")
     assert err.value.code == "forbidden"
     after = await load(app, code)
     assert after.state == "new" and [e.action for e in after.events] == ["submitted"]
@@ -193,23 +188,14 @@ async def test_transfer_keeps_answer_deadline_and_gives_fresh_ack(world: tuple[A
     clock.advance(days=2)  # Thu 12/03/2026
     for reason in ("", "   "):
         with pytest.raises(LifecycleError) as err:
-            async with session_of(app) as session:
-                tk = await lifecycle.get_ticket(session, code)
-                assert tk is not None
-                await lifecycle.transfer(session, app.core, tk, cast.officer, "so_tai_chinh", reason)
+            await on_ticket(app, code, lifecycle.transfer, cast.officer, "so_tai_chinh", reason)
         assert err.value.code == "reason_required"
     for agency, error in (("thue_tinh", "same_agency"), ("bo_khong_co", "unknown_agency")):
         with pytest.raises(LifecycleError) as err:
-            async with session_of(app) as session:
-                tk = await lifecycle.get_ticket(session, code)
-                assert tk is not None
-                await lifecycle.transfer(session, app.core, tk, cast.officer, agency, "Lý do")
+            await on_ticket(app, code, lifecycle.transfer, cast.officer, agency, "Lý do")
         assert err.value.code == error
     assert await event_count(app, code) == len(first.events)
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        await lifecycle.transfer(session, app.core, tk, cast.officer, "so_tai_chinh", "Thuộc lĩnh vực đầu tư")
+    await on_ticket(app, code, lifecycle.transfer, cast.officer, "so_tai_chinh", "Thuộc lĩnh vực đầu tư")
     moved = await load(app, code)
     assert (moved.state, moved.agency_id, moved.transfer_count) == ("new", "so_tai_chinh", 1)
     assert moved.answer_due_at == first.answer_due_at
@@ -221,10 +207,7 @@ async def test_transfer_keeps_answer_deadline_and_gives_fresh_ack(world: tuple[A
     assert (last.from_agency, last.to_agency, last.reason) == ("thue_tinh", "so_tai_chinh", "Thuộc lĩnh vực đầu tư")
     # the old agency has lost it; the new one takes it and may send it on (counted again)
     with pytest.raises(LifecycleError, match="forbidden"):
-        async with session_of(app) as session:
-            tk = await lifecycle.get_ticket(session, code)
-            assert tk is not None
-            await lifecycle.take(session, app.core, tk, cast.officer)
+        await on_ticket(app, code, lifecycle.take, cast.officer)
     async with session_of(app) as session:
         tk = await lifecycle.get_ticket(session, code)
         assert tk is not None
@@ -239,19 +222,11 @@ async def test_pause_adds_back_paused_working_days(world: tuple[App, Cast], cloc
     code = await ticket_in(app, cast, "in_progress")
     due = (await load(app, code)).answer_due_at
     assert fmt_date(due) == "24/03/2026"  # Tue 10/03/2026 + 10 working days
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        await lifecycle.ask(session, app.core, tk, cast.officer, "Xin gửi hợp đồng")
+    await on_ticket(app, code, lifecycle.ask, cast.officer, "Xin gửi hợp đồng")
     paused = await load(app, code)
     assert paused.paused_at == clock.now and paused.answer_due_at == due
     clock.advance(days=7)  # the business answers on Tue 17/03: five working days later
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        await lifecycle.info_received(
-            session, app.core, tk, cast.business, "Hợp đồng đính kèm", [("photo", "f1", None)]
-        )
+    await on_ticket(app, code, lifecycle.info_received, cast.business, "Hợp đồng đính kèm", [("photo", "f1", None)])
     resumed = await load(app, code)
     assert resumed.state == "in_progress" and resumed.paused_at is None
     assert resumed.answer_due_at == app.core.calendar.add_working_days(due, 5)
@@ -277,24 +252,15 @@ async def test_extension_once_up_to_limit_with_reason(world: tuple[App, Cast]) -
         (5, " ", "reason_required"),
     ):
         with pytest.raises(LifecycleError) as err:
-            async with session_of(app) as session:
-                tk = await lifecycle.get_ticket(session, code)
-                assert tk is not None
-                await lifecycle.extend(session, app.core, tk, cast.officer, days, reason)
+            await on_ticket(app, code, lifecycle.extend, cast.officer, days, reason)
         assert err.value.code == error
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        await lifecycle.extend(session, app.core, tk, cast.head, limit, "Cần lấy ý kiến liên ngành")
+    await on_ticket(app, code, lifecycle.extend, cast.head, limit, "Cần lấy ý kiến liên ngành")
     extended = await load(app, code)
     assert extended.extension_days == limit
     assert extended.answer_due_at == app.core.calendar.add_working_days(due, limit)
     assert extended.events[-1].action == "extended" and extended.events[-1].reason == "Cần lấy ý kiến liên ngành"
     with pytest.raises(LifecycleError, match="already_extended"):
-        async with session_of(app) as session:
-            tk = await lifecycle.get_ticket(session, code)
-            assert tk is not None
-            await lifecycle.extend(session, app.core, tk, cast.officer, 1, "Thêm nữa")
+        await on_ticket(app, code, lifecycle.extend, cast.officer, 1, "Thêm nữa")
     assert (await load(app, code)).answer_due_at == extended.answer_due_at
 
 
@@ -303,15 +269,9 @@ async def test_recommendation_needs_an_outcome(world: tuple[App, Cast]) -> None:
     code = await ticket_in(app, cast, "in_progress", kind="kien_nghi")
     for outcome in (None, "maybe"):
         with pytest.raises(LifecycleError, match="outcome_required"):
-            async with session_of(app) as session:
-                tk = await lifecycle.get_ticket(session, code)
-                assert tk is not None
-                await lifecycle.resolve(session, app.core, tk, cast.officer, "Cảm ơn kiến nghị", outcome)
+            await on_ticket(app, code, lifecycle.resolve, cast.officer, "Cảm ơn kiến nghị", outcome)
     assert (await load(app, code)).state == "in_progress"
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        await lifecycle.resolve(session, app.core, tk, cast.officer, "Sẽ trình UBND tỉnh", "under_study")
+    await on_ticket(app, code, lifecycle.resolve, cast.officer, "Sẽ trình UBND tỉnh", "under_study")
     done = await load(app, code)
     assert (done.state, done.outcome, done.answer_text) == ("resolved", "under_study", "Sẽ trình UBND tỉnh")
     assert done.events[-1].data["outcome"] == "under_study"
@@ -321,15 +281,9 @@ async def test_resolve_requires_answer_text(world: tuple[App, Cast]) -> None:
     app, cast = world
     code = await ticket_in(app, cast, "in_progress")
     with pytest.raises(LifecycleError, match="answer_required"):
-        async with session_of(app) as session:
-            tk = await lifecycle.get_ticket(session, code)
-            assert tk is not None
-            await lifecycle.resolve(session, app.core, tk, cast.officer, "  ")
+        await on_ticket(app, code, lifecycle.resolve, cast.officer, "  ")
     with pytest.raises(LifecycleError, match="too_long"):
-        async with session_of(app) as session:
-            tk = await lifecycle.get_ticket(session, code)
-            assert tk is not None
-            await lifecycle.resolve(session, app.core, tk, cast.officer, "x" * 4001)
+        await on_ticket(app, code, lifecycle.resolve, cast.officer, "x" * 4001)
     assert (await load(app, code)).state == "in_progress"
 
 
@@ -411,10 +365,7 @@ async def test_reopen_only_within_window(world: tuple[App, Cast], clock: FakeClo
 async def test_rating_closes_or_reopens(world: tuple[App, Cast], score: int, state: str, reopened: bool) -> None:
     app, cast = world
     code = await ticket_in(app, cast, "resolved")
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        assert await lifecycle.rate(session, app.core, tk, cast.business, score) is reopened
+    assert await on_ticket(app, code, lifecycle.rate, cast.business, score) is reopened
     after = await load(app, code)
     assert (after.state, after.rating) == (state, score)
     assert after.reopen_count == int(reopened)
@@ -424,10 +375,7 @@ async def test_low_rating_after_window_only_records_it(world: tuple[App, Cast], 
     app, cast = world
     code = await ticket_in(app, cast, "closed")
     clock.advance(days=app.core.rules.satisfaction.reopen_within_days + 1)
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        assert await lifecycle.rate(session, app.core, tk, cast.business, 1) is False
+    assert await on_ticket(app, code, lifecycle.rate, cast.business, 1) is False
     after = await load(app, code)
     assert (after.state, after.rating, after.reopen_count) == ("closed", 1, 0)
 
@@ -437,10 +385,7 @@ async def test_rating_out_of_range_is_refused(world: tuple[App, Cast], score: in
     app, cast = world
     code = await ticket_in(app, cast, "resolved")
     with pytest.raises(LifecycleError, match="bad_rating"):
-        async with session_of(app) as session:
-            tk = await lifecycle.get_ticket(session, code)
-            assert tk is not None
-            await lifecycle.rate(session, app.core, tk, cast.business, score)
+        await on_ticket(app, code, lifecycle.rate, cast.business, score)
     assert (await load(app, code)).rating is None
 
 
@@ -471,10 +416,7 @@ async def test_internal_note_is_not_sent_to_the_business(world: tuple[App, Cast]
     app, cast = world
     code = await ticket_in(app, cast, "in_progress")
     outbox = await _outbox_count(app)
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        await lifecycle.note(session, app.core, tk, cast.officer, "Đã gọi điện cho DN")
+    await on_ticket(app, code, lifecycle.note, cast.officer, "Đã gọi điện cho DN")
     after = await load(app, code)
     assert after.events[-1].action == "note" and after.state == "in_progress"
     assert await _outbox_count(app) == outbox
@@ -490,20 +432,11 @@ async def test_triage_assignment_is_for_the_coordinator(world: tuple[App, Cast],
     assert (triage.agency_id, triage.topic_id) == ("so_tai_chinh", None)
     for actor in (cast.officer, cast.other, cast.head, cast.business):
         with pytest.raises(LifecycleError, match="forbidden"):
-            async with session_of(app) as session:
-                tk = await lifecycle.get_ticket(session, code)
-                assert tk is not None
-                await lifecycle.assign(session, app.core, tk, actor, "thue_tinh")
+            await on_ticket(app, code, lifecycle.assign, actor, "thue_tinh")
     with pytest.raises(LifecycleError, match="unknown_topic"):
-        async with session_of(app) as session:
-            tk = await lifecycle.get_ticket(session, code)
-            assert tk is not None
-            await lifecycle.assign(session, app.core, tk, cast.coordinator, "thue_tinh", "khong_co")
+        await on_ticket(app, code, lifecycle.assign, cast.coordinator, "thue_tinh", "khong_co")
     clock.advance(days=1)
-    async with session_of(app) as session:
-        tk = await lifecycle.get_ticket(session, code)
-        assert tk is not None
-        await lifecycle.assign(session, app.core, tk, cast.coordinator, "thue_tinh", "thue_thanh_quyet_toan")
+    await on_ticket(app, code, lifecycle.assign, cast.coordinator, "thue_tinh", "thue_thanh_quyet_toan")
     assigned = await load(app, code)
     assert (assigned.state, assigned.agency_id, assigned.topic_id) == ("new", "thue_tinh", "thue_thanh_quyet_toan")
     assert assigned.answer_due_at == triage.answer_due_at

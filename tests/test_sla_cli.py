@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import io
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from bot.app import build, stop
 from bot.cli import main
-from tests.conftest import FakeClock, make_config
+from tests.app_support import console_app
+from tests.conftest import FakeClock
 from tests.digest_week import build_week
 from tests.sla_support import act, submit, vn
 
@@ -23,15 +22,11 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
     async def seed() -> dict[str, str]:
         clock = FakeClock(vn(2026, 4, 1))
-        app = await build(make_config(url), clock=clock, migrate=True)
-        app.console.out = io.StringIO()  # type: ignore[union-attr]
-        try:
+        async with console_app(url, clock) as app:
             codes = await build_week(app, clock)
             codes["P"] = await submit(app, clock, vn(2026, 4, 28, 9))
             await act(app, clock, vn(2026, 4, 28, 10), codes["P"], "ask", "Xin bổ sung giấy phép")
             return codes
-        finally:
-            await stop(app)
 
     codes = asyncio.run(seed())
     monkeypatch.setenv("PCIBOT_DATABASE_URL", url)

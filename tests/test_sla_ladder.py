@@ -6,6 +6,7 @@ import io
 
 from bot.app import App, build, stop
 from bot.core import sla
+from tests.app_support import console_app
 from tests.conftest import FakeClock, make_config
 from tests.sla_support import (
     WG_CHAT,
@@ -155,9 +156,7 @@ async def test_nothing_fires_while_paused(app: App, clock: FakeClock) -> None:
 
 
 async def test_working_hours_rule_and_environment_override(db_url: str, clock: FakeClock) -> None:
-    app = await build(make_config(db_url, notify_hours="08:00-11:00"), clock=clock, migrate=True)
-    try:
-        app.console.out = io.StringIO()  # type: ignore[union-attr]
+    async with console_app(db_url, clock, notify_hours="08:00-11:00") as app:
         await _taken_ticket(app, clock)
         outbox = Outbox(app)
         await outbox.skip()
@@ -168,8 +167,6 @@ async def test_working_hours_rule_and_environment_override(db_url: str, clock: F
         await _sweep(app, clock, vn(2026, 3, 16, 8))
         group = texts(await outbox.new(), GROUP)
         assert len(group) == 1 and "80 %" in group[0]  # 50 % and 80 % both due: only the higher one
-    finally:
-        await stop(app)
 
 
 async def test_transfer_restarts_the_acknowledge_ladder_for_the_new_agency(app: App, clock: FakeClock) -> None:

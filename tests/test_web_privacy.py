@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -10,10 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import App, build, stop
+from bot.app import App
 from bot.core.publication import MASK
 from storage.models import OutboxMessage
-from tests.conftest import FakeClock, make_config
+from tests.app_support import console_app
+from tests.conftest import FakeClock
 from tests.web_seed import SECRET_DIGITS, SECRETS, Seeded, seed
 
 CHANNEL = "@langson_pci_public"
@@ -22,11 +22,8 @@ SEPARATORS = re.compile(r"[\s.\-()+/]")
 
 @pytest.fixture
 async def feed_app(db_url: str, clock: FakeClock) -> AsyncIterator[App]:
-    app = await build(make_config(db_url, telegram_public_channel=CHANNEL), clock=clock, migrate=True)
-    assert app.console is not None
-    app.console.out = io.StringIO()
-    yield app
-    await stop(app)
+    async with console_app(db_url, clock, telegram_public_channel=CHANNEL) as app:
+        yield app
 
 
 def leaks(body: str) -> list[str]:

@@ -43,6 +43,16 @@ async def officer(z: OAHarness, agency: str = "thue_tinh") -> tuple[ConsoleDrive
     return driver, await driver.type(f"/as officer {agency}")
 
 
+async def submitted_with_desk(z: OAHarness) -> tuple[str, ConsoleDriver]:
+    """The business submits the tax complaint; the code and the console of an officer of the agency it went to."""
+    code = await z.submit(USER, TAX_TEXT)
+    assert z.app is not None
+    async with z.app.core.maker() as session:
+        agency = (await session.execute(select(Ticket.agency_id))).scalar_one()
+    desk, _ = await officer(z, agency)
+    return code, desk
+
+
 async def test_signatures_valid_invalid_missing(z: OAHarness, caplog: pytest.LogCaptureFixture) -> None:
     body = z.fake.text(USER, "Xin chào")
     assert await z.send(body, signature=None) == 401
@@ -205,11 +215,8 @@ async def test_failed_refresh_alerts_the_working_group_and_recovers(z: OAHarness
 
 
 async def test_outside_window_is_held_and_delivered_when_the_business_writes(z: OAHarness) -> None:
-    code = await z.submit(USER, TAX_TEXT)
+    code, desk = await submitted_with_desk(z)
     assert z.app is not None
-    async with z.app.core.maker() as session:
-        agency = (await session.execute(select(Ticket.agency_id))).scalar_one()
-    desk, _ = await officer(z, agency)
     z.fake.outside_window.add(USER)  # eight days of silence
     printed = await desk.type(f"/reply {code} Cục Thuế đã nhận hồ sơ, đang đối chiếu số liệu")
     assert "Chưa gửi được tin về phản ánh" in printed and "quá 7 ngày" in printed
@@ -232,11 +239,8 @@ async def test_outside_window_is_held_and_delivered_when_the_business_writes(z: 
 
 
 async def test_long_answer_is_split_and_a_retry_resumes_after_the_sent_part(z: OAHarness) -> None:
-    code = await z.submit(USER, TAX_TEXT)
+    code, desk = await submitted_with_desk(z)
     assert z.app is not None
-    async with z.app.core.maker() as session:
-        agency = (await session.execute(select(Ticket.agency_id))).scalar_one()
-    desk, _ = await officer(z, agency)
     sentence = "Cơ quan thuế đã rà soát hồ sơ hoàn thuế của doanh nghiệp theo quy định hiện hành. "
     long_text = (sentence * 40).strip()  # ~3,300 characters
     # calls: "being handled", part 1, part 2 — Zalo rate-limits part 2

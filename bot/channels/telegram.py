@@ -146,9 +146,10 @@ class TelegramChannel:
             .job_queue(None)
             .get_updates_read_timeout(15)
         )
-        # SQLite serializes writers: one update at a time; PostgreSQL: chats in parallel, each in order.
-        if not is_sqlite(cfg.database_url):
-            builder = builder.concurrent_updates(ChatOrderedProcessor(32))
+        # Chats in parallel, each in order. SQLite serializes writers, so there the updates waiting at the same
+        # time are committed together (group commit); PostgreSQL runs them in parallel transactions.
+        self.grouped = is_sqlite(cfg.database_url)
+        builder = builder.concurrent_updates(ChatOrderedProcessor(64 if self.grouped else 32))
         if self.webhook_url:
             builder = builder.updater(None)
         self.ptb: Application[Any, Any, Any, Any, Any, Any] = builder.build()
@@ -247,9 +248,10 @@ class TelegramChannel:
             log.info("answerCallbackQuery failed: %s", err)
 
     async def _handle(self, incoming: Incoming) -> None:
+        dispatcher = self.app.dispatcher
         for attempt in range(3):  # the database may blip; the update id keeps retries idempotent
             try:
-                await self.app.dispatcher.handle(incoming)
+                await (dispatcher.handle_grouped if self.grouped else dispatcher.handle)(incoming)
                 return
             except Exception:
                 if attempt == 2:

@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.channels.base import Attachment, Delivery, Incoming, Outgoing, SendResult
 from bot.channels.choices import flatten, pick, recall, remember
+from bot.channels.client import LazyClient, cancel
 from bot.channels.inbox import Inbox
 from bot.channels.zalo_text import ask_for_text, numbered_text, send_parts, split
 from bot.core.outbox import release_for_sender
@@ -77,14 +78,8 @@ class ZaloBotChannel:
         self.public_url = public_url
         self.poll_timeout = poll_timeout
         self.inbox = Inbox(core.maker, NAME, self.process)
-        self._session: aiohttp.ClientSession | None = None
+        self.http = LazyClient()  # the HTTP client
         self._poller: asyncio.Task[None] | None = None
-
-    def http(self) -> aiohttp.ClientSession:
-        """The HTTP client (created on first use)."""
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
-        return self._session
 
     async def call(self, method: str, params: dict[str, Any], timeout: float = 20) -> tuple[int, dict[str, Any]]:
         """POST one Bot API method with a JSON body; (HTTP status, decoded answer)."""
@@ -115,17 +110,10 @@ class ZaloBotChannel:
 
     async def stop(self) -> None:
         """Stop polling and processing; close the HTTP client."""
-        if self._poller is not None:
-            self._poller.cancel()
-            try:
-                await self._poller
-            except asyncio.CancelledError:
-                pass
-            self._poller = None
+        await cancel(self._poller)
+        self._poller = None
         await self.inbox.stop()
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.http.close()
 
     # -- inbound ------------------------------------------------------------------------------------------
     async def poll(self) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.channels.base import Attachment, Button, Contact, Delivery, Incoming, Outgoing, SendResult
 from bot.channels.choices import flatten, pick, recall, remember
+from bot.channels.client import LazyClient, cancel
 from bot.channels.inbox import Inbox
 from bot.channels.zalo_text import ask_for_text, attachment_lines, numbered_text, send_parts, split
 from bot.channels.zalo_tokens import TokenError, ZaloTokens
@@ -128,6 +129,7 @@ class ZaloOAChannel:
         self.secrets = {"oa_secret": oa_secret, "app_secret": app_secret}
         self.api_url = api_url
         self.inbox = Inbox(core.maker, NAME, self.process)
+        self.http = LazyClient()  # the HTTP client for Zalo's APIs
         self.tokens = ZaloTokens(
             core.maker,
             http=self.http,
@@ -138,15 +140,8 @@ class ZaloOAChannel:
             now=core.now,
             on_failure=self.alert_token_failure,
         )
-        self._session: aiohttp.ClientSession | None = None
         self._token_task: asyncio.Task[None] | None = None
         self._variant: str | None = None
-
-    def http(self) -> aiohttp.ClientSession:
-        """The HTTP client for Zalo's APIs (created on first use)."""
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
-        return self._session
 
     async def start(self) -> None:
         """Process stored events and keep the access token fresh in the background."""
@@ -156,16 +151,9 @@ class ZaloOAChannel:
     async def stop(self) -> None:
         """Stop the loops and close the HTTP client."""
         await self.inbox.stop()
-        if self._token_task is not None:
-            self._token_task.cancel()
-            try:
-                await self._token_task
-            except asyncio.CancelledError:
-                pass
-            self._token_task = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await cancel(self._token_task)
+        self._token_task = None
+        await self.http.close()
 
     # -- inbound ------------------------------------------------------------------------------------------
     async def webhook(self, request: web.Request) -> web.Response:

@@ -189,25 +189,26 @@ def _count_change(now: int, before: int | None) -> str:
     return f"{'+' if diff > 0 else ''}{fmt_int(diff)}" if diff else "="
 
 
+def _figures(g: GroupStats, previous: GroupStats | None) -> dict[str, str]:
+    """The week's figures of a group (the on-time rate compared with `previous`), formatted for the catalog."""
+    return {
+        "received": fmt_int(g.received),
+        "answered": fmt_int(g.answered),
+        "on_time": fmt_int(g.answered_on_time),
+        "open": fmt_int(g.open),
+        "overdue": fmt_int(g.open_overdue),
+        "rate": fmt_percent(g.on_time_rate),
+        "change": _rate_change(g.on_time_rate, previous.on_time_rate if previous else None),
+        "hours": _hours(g.median_first_response_hours),
+        "transfers": fmt_int(g.transfers_out),
+        "extensions": fmt_int(g.extensions),
+        "rating": _rating(g.avg_rating),
+        "reopened": fmt_int(g.reopened),
+    }
+
+
 def _group_line(g: GroupStats, previous: GroupStats | None) -> str:
-    return t(
-        "agency_digest_group_line",
-        "vi",
-        name=g.name,
-        received=fmt_int(g.received),
-        answered=fmt_int(g.answered),
-        on_time=fmt_int(g.answered_on_time),
-        resolved=fmt_int(g.resolved),
-        open=fmt_int(g.open),
-        overdue=fmt_int(g.open_overdue),
-        rate=fmt_percent(g.on_time_rate),
-        change=_rate_change(g.on_time_rate, previous.on_time_rate if previous else None),
-        hours=_hours(g.median_first_response_hours),
-        transfers=fmt_int(g.transfers_out),
-        extensions=fmt_int(g.extensions),
-        rating=_rating(g.avg_rating),
-        reopened=fmt_int(g.reopened),
-    )
+    return t("agency_digest_group_line", "vi", name=g.name, resolved=fmt_int(g.resolved), **_figures(g, previous))
 
 
 def _days(ds: list[date]) -> str:
@@ -230,25 +231,8 @@ def render_text(digest: Digest) -> list[str]:
     if total is None:
         summary.append(t("agency_digest_empty", "vi"))
     else:
-        summary.append(
-            t(
-                "agency_digest_total",
-                "vi",
-                received=fmt_int(total.received),
-                received_change=_count_change(total.received, before.received if before else None),
-                answered=fmt_int(total.answered),
-                on_time=fmt_int(total.answered_on_time),
-                open=fmt_int(total.open),
-                overdue=fmt_int(total.open_overdue),
-                rate=fmt_percent(total.on_time_rate),
-                change=_rate_change(total.on_time_rate, before.on_time_rate if before else None),
-                hours=_hours(total.median_first_response_hours),
-                transfers=fmt_int(total.transfers_out),
-                extensions=fmt_int(total.extensions),
-                rating=_rating(total.avg_rating),
-                reopened=fmt_int(total.reopened),
-            )
-        )
+        received_change = _count_change(total.received, before.received if before else None)
+        summary.append(t("agency_digest_total", "vi", received_change=received_change, **_figures(total, before)))
     summary.append(t("agency_digest_rule", "vi"))
     summary.append("")
     threshold = fmt_percent(digest.praise_rate, 0)

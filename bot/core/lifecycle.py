@@ -277,15 +277,8 @@ def _mark_response(ticket: Ticket, now: datetime) -> None:
         ticket.first_response_at = now
 
 
-async def reply(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, text: str) -> None:
-    """A message from the agency to the business (signed by the agency), without resolving."""
-    body = _require(text, "answer")
-    await _implicit_take(session, core, ticket, actor)
-    if ticket.state not in {"in_progress", "awaiting_info"}:
-        raise LifecycleError("bad_transition", action="reply", state=ticket.state)
-    now = core.now()
-    _mark_response(ticket, now)
-    _event(ticket, actor, "replied", now, data={"text": body})
+def _officer_message(session: AsyncSession, ticket: Ticket, actor: Actor, now: datetime, body: str) -> None:
+    """Keep in the ticket's thread what the officer sends the business on behalf of the agency."""
     session.add(
         Message(
             ticket_id=ticket.id,
@@ -297,6 +290,18 @@ async def reply(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor,
             text=body,
         )
     )
+
+
+async def reply(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, text: str) -> None:
+    """A message from the agency to the business (signed by the agency), without resolving."""
+    body = _require(text, "answer")
+    await _implicit_take(session, core, ticket, actor)
+    if ticket.state not in {"in_progress", "awaiting_info"}:
+        raise LifecycleError("bad_transition", action="reply", state=ticket.state)
+    now = core.now()
+    _mark_response(ticket, now)
+    _event(ticket, actor, "replied", now, data={"text": body})
+    _officer_message(session, ticket, actor, now, body)
     await notify.to_business(session, core, ticket, "agency_reply", text=body)
 
 
@@ -308,17 +313,7 @@ async def ask(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, q
     _move(ticket, actor, "ask", now, reason=body)
     _mark_response(ticket, now)
     ticket.paused_at = now
-    session.add(
-        Message(
-            ticket_id=ticket.id,
-            at=now,
-            direction="out",
-            author_kind="officer",
-            officer_id=actor.officer_id,
-            agency_id=ticket.agency_id,
-            text=body,
-        )
-    )
+    _officer_message(session, ticket, actor, now, body)
     await notify.to_business(session, core, ticket, "agency_question", text=body)
 
 
@@ -365,17 +360,7 @@ async def resolve(
     ticket.resolved_at = now
     ticket.answer_text = body
     ticket.outcome = outcome
-    session.add(
-        Message(
-            ticket_id=ticket.id,
-            at=now,
-            direction="out",
-            author_kind="officer",
-            officer_id=actor.officer_id,
-            agency_id=ticket.agency_id,
-            text=body,
-        )
-    )
+    _officer_message(session, ticket, actor, now, body)
     await notify.resolved(session, core, ticket)
 
 

@@ -120,6 +120,33 @@ async def agency_chat(session: AsyncSession, agency_id: str) -> tuple[str, str] 
     return agency.group_channel, agency.group_chat_id
 
 
+def _to_group(
+    session: AsyncSession,
+    core: Core,
+    chat: tuple[str, str] | None,
+    message: Outgoing,
+    audience: str,
+    ticket_id: int | None,
+    *,
+    agency_id: str | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """A message to a group chat, `chat` = (channel, chat id); held with no address while none is bound."""
+    channel, chat_id = chat if chat else ("", "")
+    return enqueue(
+        session,
+        core.now(),
+        channel=channel,
+        chat_id=chat_id,
+        audience=audience,
+        message=message,
+        ticket_id=ticket_id,
+        agency_id=agency_id,
+        dedupe_key=dedupe_key,
+        held=chat is None,
+    )
+
+
 async def to_agency_chat(
     session: AsyncSession,
     core: Core,
@@ -132,19 +159,8 @@ async def to_agency_chat(
 ) -> OutboxMessage:
     """A message to an agency's group; held until the agency binds a group if it has none yet."""
     chat = await agency_chat(session, agency_id)
-    channel, chat_id = chat if chat else ("", "")
-    return enqueue(
-        session,
-        core.now(),
-        channel=channel,
-        chat_id=chat_id,
-        audience=audience,
-        message=message,
-        ticket_id=ticket.id if ticket else None,
-        agency_id=agency_id,
-        dedupe_key=dedupe_key,
-        held=chat is None,
-    )
+    ticket_id = ticket.id if ticket else None
+    return _to_group(session, core, chat, message, audience, ticket_id, agency_id=agency_id, dedupe_key=dedupe_key)
 
 
 async def to_agency(
@@ -185,18 +201,7 @@ async def to_working_group(
 ) -> OutboxMessage:
     """A message to the working group's chat; held until one is bound."""
     chat = await working_group_chat(session)
-    channel, chat_id = chat if chat else ("", "")
-    return enqueue(
-        session,
-        core.now(),
-        channel=channel,
-        chat_id=chat_id,
-        audience="working_group",
-        message=message,
-        ticket_id=ticket_id,
-        dedupe_key=dedupe_key,
-        held=chat is None,
-    )
+    return _to_group(session, core, chat, message, "working_group", ticket_id, dedupe_key=dedupe_key)
 
 
 async def release_held(session: AsyncSession, *, channel: str, chat_id: str, agency_id: str | None) -> int:
@@ -219,6 +224,14 @@ def officer_buttons(code: str) -> list[list[Button]]:
             Button("Chuyển", f"transfer:{code}"),
             Button("Gia hạn", f"extend:{code}"),
         ],
+    ]
+
+
+def rating_buttons(code: str, lang: str) -> list[list[Button]]:
+    """The buttons under a rating request: 1–5 and "not solved"."""
+    return [
+        [Button(str(n), f"rate:{code}:{n}") for n in range(1, 6)],
+        [Button(t("btn_not_solved", lang), f"reopen:{code}")],
     ]
 
 
@@ -270,16 +283,15 @@ async def card(
     )
 
 
+async def _lead_card(session: AsyncSession, core: Core, ticket: Ticket) -> None:
+    """The ticket card, with the action buttons, to the agency now responsible (or triage)."""
+    lead = await card(session, core, ticket, lead=True)
+    await to_agency_chat(session, core, ticket.agency_id, lead, ticket=ticket, audience="agency_card")
+
+
 async def new_ticket(session: AsyncSession, core: Core, ticket: Ticket) -> None:
     """Card to the lead agency (or triage), information cards to co-agencies."""
-    await to_agency_chat(
-        session,
-        core,
-        ticket.agency_id,
-        await card(session, core, ticket, lead=True),
-        ticket=ticket,
-        audience="agency_card",
-    )
+    await _lead_card(session, core, ticket)
     if ticket.state == "triage" or ticket.topic_id is None:
         return
     info = await card(session, core, ticket, lead=False)
@@ -300,10 +312,6 @@ async def resolved(session: AsyncSession, core: Core, ticket: Ticket) -> None:
         identity = await session.get(Identity, ticket.identity_id)
         lang = (identity.language if identity else None) or ticket.language
     outcome = t(f"outcome_{ticket.outcome}", lang) if ticket.outcome else ""
-    buttons = [
-        [Button(str(n), f"rate:{ticket.code}:{n}") for n in range(1, 6)],
-        [Button(t("btn_not_solved", lang), f"reopen:{ticket.code}")],
-    ]
     await to_business(
         session,
         core,
@@ -311,7 +319,7 @@ async def resolved(session: AsyncSession, core: Core, ticket: Ticket) -> None:
         "resolved",
         text=ticket.answer_text or "",
         outcome=(t("outcome_line", lang, outcome=outcome) if outcome else ""),
-        buttons=buttons,
+        buttons=rating_buttons(ticket.code, lang),
     )
     channel = core.config.telegram_public_channel
     if channel and not ticket.hidden:  # the public feed shows what /t/CODE shows, never more
@@ -352,14 +360,7 @@ async def transferred(session: AsyncSession, core: Core, ticket: Ticket, old_age
         ),
         ticket=ticket,
     )
-    await to_agency_chat(
-        session,
-        core,
-        ticket.agency_id,
-        await card(session, core, ticket, lead=True),
-        ticket=ticket,
-        audience="agency_card",
-    )
+    await _lead_card(session, core, ticket)
     await to_business(session, core, ticket, "transferred", reason=reason)
 
 

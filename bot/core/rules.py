@@ -360,26 +360,32 @@ class Rules(_Model):
         return self.sla.sla_for(kind, topic_id)
 
 
+def _id_problems(section: str, what: str, i: int, id_: str, seen: set[str], reserved: str) -> list[tuple[Loc, str]]:
+    """A repeated or reserved id at `section[i]`; the id joins `seen`."""
+    problems: list[tuple[Loc, str]] = []
+    if id_ in seen:
+        problems.append(((section, i, "id"), f"duplicate {what} id '{id_}'"))
+    if id_ == reserved:
+        problems.append(((section, i, "id"), f"'{reserved}' is reserved"))
+    seen.add(id_)
+    return problems
+
+
+def _missing(section: str, what: str, required: tuple[str, ...], seen: set[str]) -> list[tuple[Loc, str]]:
+    """A problem for each required id not in `seen`."""
+    return [((section,), f"missing required {what} '{r}'") for r in required if r not in seen]
+
+
 def semantic_errors(rules: Rules) -> list[tuple[Loc, str]]:
     """Cross-field checks pydantic cannot express: ids exist and are unique, required ids present."""
     problems: list[tuple[Loc, str]] = []
     seen: set[str] = set()
     for i, agency in enumerate(rules.agencies):
-        if agency.id in seen:
-            problems.append((("agencies", i, "id"), f"duplicate agency id '{agency.id}'"))
-        if agency.id == TRIAGE_AGENCY:
-            problems.append((("agencies", i, "id"), f"'{TRIAGE_AGENCY}' is reserved"))
-        seen.add(agency.id)
-    for required in REQUIRED_AGENCY_IDS:
-        if required not in seen:
-            problems.append((("agencies",), f"missing required agency '{required}'"))
+        problems += _id_problems("agencies", "agency", i, agency.id, seen, TRIAGE_AGENCY)
+    problems += _missing("agencies", "agency", REQUIRED_AGENCY_IDS, seen)
     seen_topics: set[str] = set()
     for i, topic in enumerate(rules.topics):
-        if topic.id in seen_topics:
-            problems.append((("topics", i, "id"), f"duplicate topic id '{topic.id}'"))
-        if topic.id == UNCLASSIFIED_TOPIC:
-            problems.append((("topics", i, "id"), f"'{UNCLASSIFIED_TOPIC}' is reserved"))
-        seen_topics.add(topic.id)
+        problems += _id_problems("topics", "topic", i, topic.id, seen_topics, UNCLASSIFIED_TOPIC)
         if topic.lead not in seen:
             problems.append((("topics", i, "lead"), f"unknown agency '{topic.lead}'"))
         for j, co in enumerate(topic.co):
@@ -392,9 +398,7 @@ def semantic_errors(rules: Rules) -> list[tuple[Loc, str]]:
             for phrase in table:
                 if not normalize(phrase) and not has_cjk(phrase):
                     problems.append((("topics", i, field, phrase), f"phrase {phrase!r} has no words"))
-    for required in REQUIRED_TOPIC_IDS:
-        if required not in seen_topics:
-            problems.append((("topics",), f"missing required topic '{required}'"))
+    problems += _missing("topics", "topic", REQUIRED_TOPIC_IDS, seen_topics)
     if rules.settings.coordinator_agency not in seen:
         problems.append(
             (("settings", "coordinator_agency"), f"unknown agency '{rules.settings.coordinator_agency}'")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.base import Button, Outgoing
+from bot.channels.base import Outgoing
 from bot.core import lifecycle, notify
 from bot.core.authz import SYSTEM
 from bot.core.clock import parse_hours
@@ -282,14 +282,6 @@ async def _overdue_list(session: AsyncSession, core: Core, now: datetime) -> boo
     return True
 
 
-def rating_buttons(code: str, lang: str) -> list[list[Button]]:
-    """The buttons under a rating request: 1–5 and "not solved"."""
-    return [
-        [Button(str(n), f"rate:{code}:{n}") for n in range(1, 6)],
-        [Button(t("btn_not_solved", lang), f"reopen:{code}")],
-    ]
-
-
 async def _satisfaction(session: AsyncSession, core: Core, now: datetime, result: SweepResult) -> None:
     """Resolved tickets without the business's confirmation: one rating reminder, then closing."""
     rules = core.rules.satisfaction
@@ -321,7 +313,7 @@ async def _satisfaction(session: AsyncSession, core: Core, now: datetime, result
                     identity = await session.get(Identity, tk.identity_id) if tk.identity_id else None
                     lang = (identity.language if identity else None) or tk.language
                     await notify.to_business(
-                        session, core, tk, "rating_reminder", buttons=rating_buttons(tk.code, lang)
+                        session, core, tk, "rating_reminder", buttons=notify.rating_buttons(tk.code, lang)
                     )
                     session.add(
                         ReminderSent(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from tests.conftest import FakeClock, make_config
 
 TAX_TEXT = "Đề nghị hoàn thuế giá trị gia tăng cho công ty, hồ sơ nộp đã 3 tháng"
 TRIAGE_TEXT = "test"  # small talk: always unclassified, so triage
+T = TypeVar("T")
 
 
 def migrated_template(directory: Path) -> Path:
@@ -106,6 +108,14 @@ async def load(app: App, code: str) -> Ticket:
         ticket = await lifecycle.get_ticket(session, code)
         assert ticket is not None
         return ticket
+
+
+async def on_ticket(app: App, code: str, action: Callable[..., Awaitable[T]], actor: Actor, *args: Any) -> T:
+    """One lifecycle action (`lifecycle.reply`, …) by `actor` on the ticket `code`, in its own transaction."""
+    async with session_of(app) as session:
+        ticket = await lifecycle.get_ticket(session, code)
+        assert ticket is not None
+        return await action(session, app.core, ticket, actor, *args)
 
 
 async def event_count(app: App, code: str) -> int:

@@ -8,13 +8,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes.local_server import LocalServer
 
 
 @dataclass
-class FakeZaloBot:
+class FakeZaloBot(LocalServer):
     """getUpdates hands out ONE queued update per call (error_code 408 when none came within the timeout)."""
 
     token: str = "1234567890:zbot-secret-token"
@@ -26,27 +26,9 @@ class FakeZaloBot:
     def __post_init__(self) -> None:
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._counter = itertools.count(1)
-        self._server: TestServer | None = None
-        self._client: aiohttp.ClientSession | None = None
 
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return str(self._server.make_url("")).rstrip("/")
-
-    async def start(self) -> str:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._api)
-        self._server = TestServer(app, host="127.0.0.1")
-        await self._server.start_server()
-        self._client = aiohttp.ClientSession()
-        return self.url
-
-    async def stop(self) -> None:
-        if self._client is not None:
-            await self._client.close()
-        if self._server is not None:
-            await self._server.close()
 
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

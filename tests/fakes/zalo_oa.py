@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
@@ -25,6 +24,7 @@ from pydantic import SecretStr
 from bot.app import App, build, stop
 from bot.channels.zalo_oa import ZaloOAChannel
 from bot.config import Config
+from tests.fakes.local_server import LocalServer
 
 
 @dataclass
@@ -38,7 +38,7 @@ class SentMessage:
 
 
 @dataclass
-class FakeZaloOA:
+class FakeZaloOA(LocalServer):
     """Zalo's servers as the adapter sees them, plus the test-side controls."""
 
     app_id: str = "2553928453557884079"
@@ -59,8 +59,6 @@ class FakeZaloOA:
         self.refresh_token = self.new_refresh_token()
         self.valid_access: set[str] = set()
         self.expired_access: set[str] = set()
-        self._server: TestServer | None = None
-        self._client: aiohttp.ClientSession | None = None
 
     def new_refresh_token(self) -> str:
         """What an OA admin gets from the API Explorer: the one valid refresh token from now on."""
@@ -72,25 +70,9 @@ class FakeZaloOA:
         self.expired_access |= self.valid_access
         self.valid_access = set()
 
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return str(self._server.make_url("")).rstrip("/")
-
-    async def start(self) -> str:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_post("/v4/oa/access_token", self._oauth)
         app.router.add_post("/v3.0/oa/message/cs", self._message)
-        self._server = TestServer(app, host="127.0.0.1")
-        await self._server.start_server()
-        self._client = aiohttp.ClientSession()
-        return self.url
-
-    async def stop(self) -> None:
-        if self._client is not None:
-            await self._client.close()
-        if self._server is not None:
-            await self._server.close()
 
     # -- the API ------------------------------------------------------------------------------------------
     async def _oauth(self, request: web.Request) -> web.Response:
