@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, false, literal, select
+from sqlalchemy import Select, String, and_, bindparam, false, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Button, Incoming, Outgoing
@@ -144,22 +144,29 @@ def refusal(core: Core, err: LifecycleError, lang: str) -> str:
     return t(f"err_{err.code}", lang, **params)
 
 
+def _sender_query(private: bool) -> Select[Officer, DialogState, Identity]:
+    """One query for the officer, dialog and identity rows of a sender, each possibly missing."""
+    one = select(literal(1).label("one")).subquery()
+    channel, user_id = bindparam("channel", type_=String), bindparam("user_id", type_=String)
+    dialog_key = bindparam("dialog_key", type_=String)
+    return (
+        select(Officer, DialogState, Identity)
+        .select_from(one)
+        .outerjoin(Officer, and_(Officer.channel == channel, Officer.user_id == user_id))
+        .outerjoin(DialogState, and_(DialogState.channel == channel, DialogState.user_id == dialog_key))
+        .outerjoin(Identity, and_(Identity.channel == channel, Identity.user_id == user_id) if private else false())
+    )
+
+
+# built once (constructing the statement costs more than running it); the sender's ids are bound per event
+SENDER, SENDER_IN_GROUP = _sender_query(True), _sender_query(False)
+
+
 async def load_sender(ctx: Ctx) -> None:
     """Find the officer record, the dialog row and, in private chats, the business identity of the sender."""
     msg = ctx.msg
-    one = select(literal(1).label("one")).subquery()  # one query for all three, each possibly missing
-    found = (
-        await ctx.session.execute(
-            select(Officer, DialogState, Identity)
-            .select_from(one)
-            .outerjoin(Officer, and_(Officer.channel == msg.channel, Officer.user_id == msg.user_id))
-            .outerjoin(DialogState, and_(DialogState.channel == msg.channel, DialogState.user_id == ctx.dialog_key))
-            .outerjoin(
-                Identity,
-                false() if msg.is_group else and_(Identity.channel == msg.channel, Identity.user_id == msg.user_id),
-            )
-        )
-    ).one()
+    params = {"channel": msg.channel, "user_id": msg.user_id, "dialog_key": ctx.dialog_key}
+    found = (await ctx.session.execute(SENDER_IN_GROUP if msg.is_group else SENDER, params)).one()
     officer: Officer | None = found[0]
     dialog: DialogState | None = found[1]
     identity: Identity | None = found[2]

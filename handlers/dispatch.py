@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult
+from sqlalchemy import CursorResult, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -210,9 +210,18 @@ class Dispatcher:
         return True
 
 
+# built once (statement construction and its cache key cost more than running it); values bound per event
+# (a Core insert on the table: values passed with an ORM entity's insert would make it an ORM bulk insert)
+_EVENTS = cast(Table, ProcessedEvent.__table__)
+RECORD_EVENT = {
+    "postgresql": pg_insert(_EVENTS).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(_EVENTS).on_conflict_do_nothing(),
+}
+
+
 async def _first_time(session: AsyncSession, msg: Incoming, now: datetime) -> bool:
     """Record the event id in one statement; False when it was already there (a redelivery)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(ProcessedEvent).values(channel=msg.channel, event_id=msg.event_id, processed_at=now)
-    result = cast(CursorResult[Any], await session.execute(stmt.on_conflict_do_nothing()))
+    stmt = RECORD_EVENT[session.get_bind().dialect.name]
+    values = {"channel": msg.channel, "event_id": msg.event_id, "processed_at": now}
+    result = cast(CursorResult[Any], await session.execute(stmt, values))
     return result.rowcount == 1
