@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from bot.core.clock import now_utc
 from bot.core.outbox import backoff
+from bot.core.worker import BatchWorker
 from storage.models import InboundEvent
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ OPEN = ("pending", "processing")
 Processor = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-class Inbox:
+class Inbox(BatchWorker):
     """One channel's inbox. Events of one user are processed in arrival order, across replicas too."""
 
     def __init__(
@@ -36,14 +36,11 @@ class Inbox:
         batch: int = 20,
         idle_seconds: float = 1.0,
     ) -> None:
+        super().__init__(f"inbox-{channel}", idle_seconds)
         self.maker = maker
         self.channel = channel
         self.process = process
         self.batch = batch
-        self.idle_seconds = idle_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
 
     async def store(self, event_id: str, user_key: str, payload: dict[str, Any]) -> bool:
         """Persist one event (committed on return); False when this event id was stored before."""
@@ -71,7 +68,7 @@ class Inbox:
                 await session.commit()
             except IntegrityError:  # the same event arrived concurrently (Zalo retries)
                 return False
-        self._wake.set()
+        self.wake()
         return True
 
     async def _claim(self, now: datetime) -> list[InboundEvent]:
@@ -145,40 +142,3 @@ class Inbox:
                 error = f"{type(exc).__name__}: {exc}"[:500]
             await self._finish(row, error)
         return len(rows)
-
-    async def drain(self, rounds: int = 100) -> None:
-        """Process until nothing is immediately due (tests)."""
-        for _ in range(rounds):
-            if await self.run_once() == 0:
-                return
-
-    def wake(self) -> None:
-        """Ask the loop to look for new events now."""
-        self._wake.set()
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                count = await self.run_once()
-            except Exception:
-                log.exception("%s inbox sweep failed", self.channel)
-                count = 0
-            if count == 0:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.idle_seconds)
-                except TimeoutError:
-                    pass
-
-    def start(self) -> None:
-        """Process in the background (also picks up events left by a crash)."""
-        self._stopping = False
-        self._task = asyncio.create_task(self._loop(), name=f"inbox-{self.channel}")
-
-    async def stop(self) -> None:
-        """Stop after the current event."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            await self._task
-            self._task = None

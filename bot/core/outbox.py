@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
@@ -16,6 +15,7 @@ from bot.channels.base import Channel, Delivery, Outgoing, SendResult
 from bot.core import notify
 from bot.core.clock import now_utc
 from bot.core.i18n import t
+from bot.core.worker import BatchWorker
 from storage.models import Identity, OutboxMessage, Ticket
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ async def release_for_sender(session: AsyncSession, channel: str, user_id: str, 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-class OutboxSender:
+class OutboxSender(BatchWorker):
     """Claims due rows, hands them to their channel and records the outcome."""
 
     def __init__(
@@ -80,20 +80,13 @@ class OutboxSender:
         idle_seconds: float = 1.0,
         record_seconds: float = 0.2,
     ) -> None:
+        super().__init__("outbox-sender", idle_seconds)
         self.maker = maker
         self.channels = channels
         self.batch = batch
-        self.idle_seconds = idle_seconds
         self.record_seconds = record_seconds
         self.holder = f"{os.getpid()}"
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
         self.on_unreachable: Callable[[AsyncSession, OutboxMessage], Awaitable[None]] | None = None
-
-    def wake(self) -> None:
-        """Ask the loop to look for new rows now."""
-        self._wake.set()
 
     async def _claim(self, now: datetime) -> list[OutboxMessage]:
         """Take up to `batch` due rows in one UPDATE … RETURNING (a row another sender took is not due)."""
@@ -195,36 +188,3 @@ class OutboxSender:
         if done:
             await self._record(done)
         return len(rows)
-
-    async def drain(self, rounds: int = 100) -> None:
-        """Deliver until nothing is immediately due (tests and the console)."""
-        for _ in range(rounds):
-            if await self.run_once() == 0:
-                return
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                count = await self.run_once()
-            except Exception:
-                log.exception("outbox sweep failed")
-                count = 0
-            if count == 0:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.idle_seconds)
-                except TimeoutError:
-                    pass
-
-    def start(self) -> None:
-        """Run the delivery loop in the background."""
-        self._stopping = False
-        self._task = asyncio.create_task(self._loop(), name="outbox-sender")
-
-    async def stop(self) -> None:
-        """Stop the loop after the current batch."""
-        self._stopping = True
-        self._wake.set()
-        if self._task is not None:
-            await self._task
-            self._task = None
