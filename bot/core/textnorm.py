@@ -136,6 +136,13 @@ _CJK_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Words; a number keeps its thousands separators and a unit glued to it ("2.000.000đ", "5tr").
 _WORD_RE = re.compile(rf"[^\W_{_CJK_RANGES}]+(?:[.,]\d+)*(?:[^\W\d_{_CJK_RANGES}]+)?")
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
+_WORD_RUN_RE = re.compile(r"[^\W\d_]{3,}")
+
+
+def _squeeze_word(match: re.Match[str]) -> str:
+    """Collapse chat elongation ("quáaaa" → "quá") except in shorthand that repeats letters ("pccc")."""
+    word = match.group(0)
+    return word if word in SHORTHAND else _REPEAT_RE.sub(r"\1", word)
 _SLASH_RE = re.compile(r"\b([^\W\d_])/([^\W\d_])\b")  # "a/c" → "ac" (anh chị), "đ/c" → "đc"-like
 _SLASH_FIXED = {"đ/c": "địa chỉ", "d/c": "địa chỉ"}
 
@@ -228,7 +235,7 @@ _WORD_CACHE_MAX = 200_000
 
 def tokenize(text: str, *, expand: bool = True) -> list[Token]:
     """Split text into normalised Latin-script tokens (CJK is skipped; see cjk_runs)."""
-    lowered = _REPEAT_RE.sub(r"\1", unicodedata.normalize("NFC", text).lower())
+    lowered = _WORD_RUN_RE.sub(_squeeze_word, unicodedata.normalize("NFC", text).lower())
     if "/" in lowered:
         for short, full in _SLASH_FIXED.items():
             lowered = lowered.replace(short, full)
