@@ -54,6 +54,20 @@ MAX_CALLBACK = 64
 TOPIC_CLAIM_SECONDS = 60
 
 
+def _card_row(target: Delivery, role: str, thread: int | None, message_id: int | None) -> TicketCard:
+    """Where a ticket's card or topic lives in an agency chat (so replies and topics route to the ticket)."""
+    return TicketCard(
+        ticket_id=target.ticket_id,
+        agency_id=target.agency_id or "",
+        channel=NAME,
+        chat_id=target.chat_id,
+        thread_id=str(thread) if thread is not None else None,
+        message_id=str(message_id) if message_id is not None else None,
+        role=role,
+        created_at=now_utc(),
+    )
+
+
 class ThreadGone(Exception):
     """A forum topic the row was going to was deleted."""
 
@@ -268,18 +282,7 @@ class Sender:
             raise
         thread = topic.message_thread_id
         async with self.maker() as session, session.begin():
-            session.add(
-                TicketCard(
-                    ticket_id=target.ticket_id,
-                    agency_id=target.agency_id or "",
-                    channel=NAME,
-                    chat_id=target.chat_id,
-                    thread_id=str(thread),
-                    message_id=None,
-                    role=role,
-                    created_at=now_utc(),
-                )
-            )
+            session.add(_card_row(target, role, thread, None))
             claim = await session.get(KeyValue, key)
             if claim is not None:
                 await session.delete(claim)
@@ -363,18 +366,7 @@ class Sender:
     async def _record_card(self, target: Delivery, role: str, thread: int | None, message_id: int) -> None:
         """Remember where the ticket's message is, so replies to it and its topic route to the ticket."""
         async with self.maker() as session, session.begin():
-            session.add(
-                TicketCard(
-                    ticket_id=target.ticket_id,
-                    agency_id=target.agency_id or "",
-                    channel=NAME,
-                    chat_id=target.chat_id,
-                    thread_id=str(thread) if thread is not None else None,
-                    message_id=str(message_id),
-                    role=role,
-                    created_at=now_utc(),
-                )
-            )
+            session.add(_card_row(target, role, thread, message_id))
 
     async def _migrated(self, old: str, new: str) -> None:
         """A group became a supergroup: move its bindings and the rows still waiting for it."""

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 
-class LocalServer:
+class LocalServer(ABC):
     """Serves the routes a subclass adds in `routes`; `start` returns the base URL, `stop` closes everything."""
 
     _server: TestServer | None = None
     _client: aiohttp.ClientSession | None = None
 
+    @abstractmethod
     def routes(self, app: web.Application) -> None:
         """Add the fake API's routes to `app`."""
-        raise NotImplementedError
 
     @property
     def url(self) -> str:
