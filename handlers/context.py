@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, String, and_, bindparam, false, literal, select
@@ -19,6 +21,9 @@ from bot.core.services import Core
 from storage.models import DialogState, Identity, Officer
 
 T = TypeVar("T")
+# how exactly `Identity.last_inbound_at` follows a business's messages (it dates a loss of contact
+# and the platforms' reply windows, which count in hours and days)
+INBOUND_PRECISION = timedelta(minutes=1)
 
 
 @dataclass
@@ -80,10 +85,12 @@ class Ctx:
 
     async def attempt(self, action: Callable[[], Awaitable[T]]) -> T | LifecycleError:
         """Run a core action in a savepoint: its result, or (all of it undone) the refusal."""
+        mark = notify.batch_mark(self.session)
         try:
             async with self.session.begin_nested():
                 return await action()
         except LifecycleError as err:
+            notify.drop_batched_since(self.session, mark)
             # rolling back the savepoint expired what it had changed; reload the sender for the reply
             self.dialog_row, self.dialog_known = None, False
             for row in (self.identity, self.officer):
@@ -94,8 +101,8 @@ class Ctx:
     # -- dialog state -------------------------------------------------------------------------------
     @property
     def dialog_key(self) -> str:
-        """Dialog rows are per user in private chats and per user and chat in groups."""
-        return f"{self.msg.user_id}@{self.msg.chat_id}" if self.msg.is_group else self.msg.user_id
+        """This sender's dialog row key (see `_dialog_key`)."""
+        return _dialog_key(self.msg)
 
     async def dialog(self) -> DialogState | None:
         """The sender's current dialog step, if any."""
@@ -162,14 +169,55 @@ def _sender_query(private: bool) -> Select[Officer, DialogState, Identity]:
 SENDER, SENDER_IN_GROUP = _sender_query(True), _sender_query(False)
 
 
-async def load_sender(ctx: Ctx) -> None:
-    """Find the officer record, the dialog row and, in private chats, the business identity of the sender."""
+Sender = tuple[Officer | None, DialogState | None, Identity | None]
+OFFICERS = select(Officer).where(
+    Officer.channel == bindparam("channel"), Officer.user_id.in_(bindparam("user_ids", expanding=True))
+)
+DIALOGS = select(DialogState).where(
+    DialogState.channel == bindparam("channel"), DialogState.user_id.in_(bindparam("keys", expanding=True))
+)
+IDENTITIES = select(Identity).where(
+    Identity.channel == bindparam("channel"), Identity.user_id.in_(bindparam("user_ids", expanding=True))
+)
+
+
+async def load_senders(session: AsyncSession, msgs: list[Incoming]) -> dict[int, Sender]:
+    """What `load_sender` finds, for several events in three queries per channel (keyed by list position).
+
+    Used for events committed together. A user with two events in the list (two chats) is left out, and
+    found by `load_sender` as usual: the first event may create rows the second must see.
+    """
+    users = Counter((msg.channel, msg.user_id) for msg in msgs)
+    chosen = [(i, msg) for i, msg in enumerate(msgs) if users[msg.channel, msg.user_id] == 1]
+    found: dict[int, Sender] = {}
+    for channel in {msg.channel for _, msg in chosen}:
+        mine = [(i, msg) for i, msg in chosen if msg.channel == channel]
+        keys = {_dialog_key(msg): i for i, msg in mine}
+        params = {"channel": channel, "user_ids": [msg.user_id for _, msg in mine], "keys": list(keys)}
+        officers = {row.user_id: row for row in (await session.execute(OFFICERS, params)).scalars()}
+        dialogs = {keys[row.user_id]: row for row in (await session.execute(DIALOGS, params)).scalars()}
+        identities: dict[str, Identity] = {}
+        if any(not msg.is_group for _, msg in mine):
+            identities = {row.user_id: row for row in (await session.execute(IDENTITIES, params)).scalars()}
+        for i, msg in mine:
+            identity = None if msg.is_group else identities.get(msg.user_id)
+            found[i] = (officers.get(msg.user_id), dialogs.get(i), identity)
+    return found
+
+
+def _dialog_key(msg: Incoming) -> str:
+    """Dialog rows are per user in private chats and per user and chat in groups."""
+    return f"{msg.user_id}@{msg.chat_id}" if msg.is_group else msg.user_id
+
+
+async def load_sender(ctx: Ctx, found: Sender | None = None) -> None:
+    """Find (unless given) the officer record, the dialog row and, in private chats, the business identity."""
     msg = ctx.msg
-    params = {"channel": msg.channel, "user_id": msg.user_id, "dialog_key": ctx.dialog_key}
-    found = (await ctx.session.execute(SENDER_IN_GROUP if msg.is_group else SENDER, params)).one()
-    officer: Officer | None = found[0]
-    dialog: DialogState | None = found[1]
-    identity: Identity | None = found[2]
+    if found is None:
+        params = {"channel": msg.channel, "user_id": msg.user_id, "dialog_key": ctx.dialog_key}
+        row = (await ctx.session.execute(SENDER_IN_GROUP if msg.is_group else SENDER, params)).one()
+        found = (row[0], row[1], row[2])
+    officer, dialog, identity = found
     ctx.officer = officer
     ctx.dialog_row, ctx.dialog_known = dialog, True
     admins = set(ctx.core.config.admins)
@@ -199,10 +247,13 @@ async def load_sender(ctx: Ctx) -> None:
             language=None,
             unreachable=False,
             created_at=now,
+            last_inbound_at=now,
         )
         ctx.session.add(identity)
         await ctx.session.flush()
-    identity.last_inbound_at = now
+    last = identity.last_inbound_at
+    if identity.unreachable or last is None or now - last >= INBOUND_PRECISION:
+        identity.last_inbound_at = now  # a write per minute at most: a busy dialog is not a write per message
     identity.chat_id = msg.chat_id
     if identity.unreachable:
         identity.unreachable = False

@@ -15,10 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Incoming
+from bot.core import notify
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
 from handlers import admin, digest, hide, intake, link, officer
-from handlers.context import Ctx, load_sender
+from handlers.context import Ctx, Sender, load_sender, load_senders
 from storage.models import ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -170,9 +171,15 @@ class Dispatcher:
                         done.set_result(first)
 
     async def _run_group(self, msgs: list[Incoming]) -> list[bool]:
-        """Several events in one transaction; any exception undoes all of them."""
+        """Several events in one transaction (their ids recorded in one statement); any exception undoes all."""
         async with self.core.maker() as session, session.begin():
-            return [await self._process(session, msg, None) for msg in msgs]
+            firsts = await _first_times(session, msgs, self.core.now())
+            fresh = [msg for msg, first in zip(msgs, firsts, strict=True) if first]
+            senders = await load_senders(session, fresh)
+            async with notify.batched(session):
+                for i, msg in enumerate(fresh):
+                    await self._route_one(session, msg, None, senders.get(i))
+            return firsts
 
     async def handle(self, msg: Incoming) -> bool:
         """Process one event; False when it was a duplicate and changed nothing."""
@@ -195,19 +202,26 @@ class Dispatcher:
     async def _run(self, msg: Incoming, refused: LifecycleError | None) -> bool:
         """One transaction: record the event id, then route it (or, after a refusal, only explain it)."""
         async with self.core.maker() as session, session.begin():
-            return await self._process(session, msg, refused)
+            async with notify.batched(session):
+                return await self._process(session, msg, refused)
 
     async def _process(self, session: AsyncSession, msg: Incoming, refused: LifecycleError | None) -> bool:
         """Record the event id, then route the event (or only explain its refusal); False for a duplicate."""
         if msg.event_id is not None and not await _first_time(session, msg, self.core.now()):
             return False
+        await self._route_one(session, msg, refused)
+        return True
+
+    async def _route_one(
+        self, session: AsyncSession, msg: Incoming, refused: LifecycleError | None, sender: Sender | None = None
+    ) -> None:
+        """Load the sender (unless given) and route the event (or only explain its refusal)."""
         ctx = Ctx(core=self.core, session=session, msg=msg)
-        await load_sender(ctx)
+        await load_sender(ctx, sender)
         if refused is None:
             await _route(ctx)
         else:
             ctx.refuse(refused)
-        return True
 
 
 # built once (statement construction and its cache key cost more than running it); values bound per event
@@ -219,9 +233,28 @@ RECORD_EVENT = {
 }
 
 
+RECORD_EVENTS = {name: stmt.returning(_EVENTS.c.channel, _EVENTS.c.event_id) for name, stmt in RECORD_EVENT.items()}
+
+
 async def _first_time(session: AsyncSession, msg: Incoming, now: datetime) -> bool:
     """Record the event id in one statement; False when it was already there (a redelivery)."""
     stmt = RECORD_EVENT[session.get_bind().dialect.name]
     values = {"channel": msg.channel, "event_id": msg.event_id, "processed_at": now}
     result = cast(CursorResult[Any], await session.execute(stmt, values))
     return result.rowcount == 1
+
+
+async def _first_times(session: AsyncSession, msgs: list[Incoming], now: datetime) -> list[bool]:
+    """`_first_time` for several events in one statement (an id twice in the list counts once)."""
+    keys = [(msg.channel, msg.event_id) for msg in msgs if msg.event_id is not None]
+    new: set[tuple[str, str]] = set()
+    if keys:
+        stmt = RECORD_EVENTS[session.get_bind().dialect.name]
+        values = [{"channel": c, "event_id": e, "processed_at": now} for c, e in dict.fromkeys(keys)]
+        new = {(c, e) for c, e in await session.execute(stmt, values)}
+    firsts = []
+    for msg in msgs:
+        key = (msg.channel, msg.event_id)
+        firsts.append(msg.event_id is None or key in new)
+        new.discard(key)  # a second copy of the same event in this group is a duplicate
+    return firsts

@@ -154,9 +154,10 @@ async def test_a_stale_claim_is_retried_and_a_live_one_is_not(engine: AsyncEngin
     maker = make_sessionmaker(engine)
     now = datetime.now(UTC)
     async with maker() as session, session.begin():
-        live = enqueue(session, now, channel="rec", chat_id="c", audience="reply", message=Outgoing("đang gửi"))
+        enqueue(session, now, channel="rec", chat_id="c", audience="reply", message=Outgoing("đang gửi"))
+        enqueue(session, now, channel="rec", chat_id="c", audience="reply", message=Outgoing("bị bỏ dở"))
+        live, dead = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars()
         live.state, live.next_attempt_at = "sending", now + timedelta(seconds=50)
-        dead = enqueue(session, now, channel="rec", chat_id="c", audience="reply", message=Outgoing("bị bỏ dở"))
         dead.state, dead.next_attempt_at = "sending", now - timedelta(seconds=1)
     channel = RecordingChannel()
     await OutboxSender(maker, {"rec": channel}).drain()

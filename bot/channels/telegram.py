@@ -27,6 +27,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from bot.channels.base import Attachment, Contact, Delivery, Incoming, Outgoing, SendResult
+from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_limits import ChatRateLimiter, Limits
 from bot.channels.telegram_send import NAME, Sender
 from storage.db import is_sqlite
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ANSWERS_IN_FLIGHT = 4
 
 PRIVATE_COMMANDS = {
     "vi": [
@@ -142,9 +144,10 @@ class TelegramChannel:
             .token(cfg.telegram_token.get_secret_value())
             .base_url(f"{cfg.telegram_api_url}/bot")
             .base_file_url(f"{cfg.telegram_api_url}/file/bot")
+            .request(AiohttpRequest(connection_pool_size=32))
+            .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=15))
             .rate_limiter(self.limiter)
             .job_queue(None)
-            .get_updates_read_timeout(15)
         )
         # Chats in parallel, each in order. SQLite serializes writers, so there the updates waiting at the same
         # time are committed together (group commit); PostgreSQL runs them in parallel transactions.
@@ -158,6 +161,9 @@ class TelegramChannel:
         self.sender = Sender(app, self.ptb.bot)
         self._waiters: dict[int, asyncio.Future[bool]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # a few button answers in flight at a time: hundreds at once would each open a pooled connection
+        # (PTB's pool holds 256), and httpx re-checks every connection of its pool for each queued request
+        self._answer_slots = asyncio.Semaphore(ANSWERS_IN_FLIGHT)
         if self.webhook_url:
             path = urlsplit(self.webhook_url).path or "/"
             app.webapp.router.add_post(path, self._webhook)
@@ -243,7 +249,8 @@ class TelegramChannel:
     async def _answer(self, update: Update) -> None:
         assert update.callback_query is not None
         try:
-            await update.callback_query.answer()
+            async with self._answer_slots:
+                await update.callback_query.answer()
         except TelegramError as err:  # the spinner stops by itself; the press still counts
             log.info("answerCallbackQuery failed: %s", err)
 
