@@ -133,11 +133,12 @@ class Dispatcher:
     async def handle_grouped(self, msg: Incoming) -> bool:
         """Like `handle`, but committed together with the events that queued up meanwhile (group commit).
 
-        For SQLite, whose single writer makes every commit a turn of its own: events of different chats
-        waiting at the same time share one transaction and one commit. If any of them is refused or fails,
-        the whole group is undone and each event is handled again alone, exactly as `handle` does; so
-        the result, a duplicate, a refusal and an error are what they would be one at a time. Callers
-        keep each chat's events in order by awaiting one before submitting the next.
+        Events of different chats waiting at the same time share one transaction, a few statements and one
+        commit: SQLite's single writer would make every commit a turn of its own, and PostgreSQL would pay
+        the round trips of many small transactions. If any of them is refused or fails (a deadlock with
+        another replica included), the whole group is undone and each event is handled again alone,
+        exactly as `handle` does; so the result, a duplicate, a refusal and an error are what they would
+        be one at a time. Callers keep each chat's events in order by awaiting one before submitting the next.
         """
         done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._queued.append((msg, done))

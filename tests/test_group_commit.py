@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.channels.base import Incoming
+from bot.channels.base import Incoming, Outgoing
+from bot.core import notify
 from bot.core.i18n import t
+from bot.core.lifecycle import LifecycleError
 from handlers import dispatch
+from handlers.context import Ctx
 from storage.models import DialogState, Identity, OutboxMessage, ProcessedEvent
 from tests.test_dispatch import _half_done_then_refused
 
@@ -90,3 +93,58 @@ async def test_a_failing_event_fails_alone(app: App) -> None:
     assert len(await _replies(app, "b1")) == 1
     assert await _replies(app, "b2") == []  # nothing of the failed event was kept: it can be retried
     assert await app.dispatcher.handle(_msg("b2", "/start", "f-2")) is True
+
+
+async def _refused_inside_a_savepoint(ctx: Ctx, _arg: str) -> None:
+    """A handler whose core action tells the business something and is then refused."""
+
+    async def action() -> None:
+        notify.enqueue(
+            ctx.session,
+            ctx.core.now(),
+            channel="console",
+            chat_id=ctx.msg.chat_id,
+            audience="business",
+            message=Outgoing("không bao giờ được gửi"),
+        )
+        raise LifecycleError("bad_transition", action="resolve", state="closed")
+
+    err = await ctx.attempt(action)
+    assert isinstance(err, LifecycleError)
+    ctx.refuse(err)
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+async def test_notices_of_a_refused_savepoint_are_never_sent(app: App, grouped: bool) -> None:
+    dispatch.register("/thu_diem_luu", _refused_inside_a_savepoint, dispatch.BUSINESS_COMMANDS)
+    try:
+        events = [_msg("s1", "/thu_diem_luu", "s-1"), _msg("s2", "/start", "s-2")]
+        if grouped:
+            assert await asyncio.gather(*(app.dispatcher.handle_grouped(m) for m in events)) == [True, True]
+        else:
+            assert [await app.dispatcher.handle(m) for m in events] == [True, True]
+    finally:
+        del dispatch.BUSINESS_COMMANDS["/thu_diem_luu"]
+        del dispatch.COMMANDS["/thu_diem_luu"]
+    assert await _replies(app, "s1") == [t("err_bad_transition", "vi", state=t("state_closed", "vi"))]
+    assert await _replies(app, "s2") == [t("greeting", "vi")]
+
+
+async def test_one_user_twice_in_a_group_sees_its_own_first_change(app: App) -> None:
+    # a new business switches to English, then asks for help, both waiting in the same group: the second
+    # event must see the identity row the first created, as it would one at a time
+    events = [_msg("w1", "/lang en", "w-1"), _msg("w2", "/start", "w-2"), _msg("w1", "/help", "w-3")]
+    assert await asyncio.gather(*(app.dispatcher.handle_grouped(m) for m in events)) == [True, True, True]
+    first, second = await _replies(app, "w1")
+    assert second == t("help", "en")
+    assert await _replies(app, "w2") == [t("greeting", "vi")]
+    async with app.core.maker() as session:
+        names = (await session.execute(select(Identity.user_id).order_by(Identity.user_id))).scalars()
+        assert list(names) == ["w1", "w2"]  # one identity each, none created twice
+
+
+async def test_replies_of_a_group_keep_each_chat_in_order(app: App) -> None:
+    events = [_msg("o1", "/start", "o-1"), _msg("o2", "/help", "o-2"), _msg("o1", "/help", "o-3")]
+    await asyncio.gather(*(app.dispatcher.handle_grouped(m) for m in events))
+    assert await _replies(app, "o1") == [t("greeting", "vi"), t("help", "vi")]
+    assert await _replies(app, "o2") == [t("help", "vi")]

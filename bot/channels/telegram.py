@@ -30,7 +30,6 @@ from bot.channels.base import Attachment, Contact, Delivery, Incoming, Outgoing,
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_limits import ChatRateLimiter, Limits
 from bot.channels.telegram_send import NAME, Sender
-from storage.db import is_sqlite
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -149,10 +148,9 @@ class TelegramChannel:
             .rate_limiter(self.limiter)
             .job_queue(None)
         )
-        # Chats in parallel, each in order. SQLite serializes writers, so there the updates waiting at the same
-        # time are committed together (group commit); PostgreSQL runs them in parallel transactions.
-        self.grouped = is_sqlite(cfg.database_url)
-        builder = builder.concurrent_updates(ChatOrderedProcessor(64 if self.grouped else 32))
+        # Chats in parallel, each in order; the updates waiting at the same time are committed together (group
+        # commit: one transaction and a few statements for many updates, on SQLite and PostgreSQL alike)
+        builder = builder.concurrent_updates(ChatOrderedProcessor(64))
         if self.webhook_url:
             builder = builder.updater(None)
         self.ptb: Application[Any, Any, Any, Any, Any, Any] = builder.build()
@@ -258,7 +256,7 @@ class TelegramChannel:
         dispatcher = self.app.dispatcher
         for attempt in range(3):  # the database may blip; the update id keeps retries idempotent
             try:
-                await (dispatcher.handle_grouped if self.grouped else dispatcher.handle)(incoming)
+                await dispatcher.handle_grouped(incoming)
                 return
             except Exception:
                 if attempt == 2:
