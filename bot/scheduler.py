@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,6 +19,7 @@ from bot.core.services import Core
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "scheduler"
+STOP_WAIT = timedelta(seconds=30)  # how long `stop` waits for running jobs (a digest takes a few seconds)
 
 
 class Scheduler:
@@ -46,22 +47,27 @@ class Scheduler:
         self.scheduler = AsyncIOScheduler(timezone=TZ)
         self.sweeps = 0
         self._lock = asyncio.Lock()
+        self._running: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Add the jobs (the first sweep runs right away) and start the scheduler."""
         now = datetime.now(TZ)
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         self.scheduler.add_job(
-            self.sweep_job, IntervalTrigger(seconds=self.sweep_seconds), id="sweep", next_run_time=now, **common
+            self._finished_at_stop(self.sweep_job),
+            IntervalTrigger(seconds=self.sweep_seconds),
+            id="sweep",
+            next_run_time=now,
+            **common,
         )
         self.scheduler.add_job(
-            self.renew_job,
+            self._finished_at_stop(self.renew_job),
             IntervalTrigger(seconds=self.renew_every.total_seconds()),
             id="lease",
             **common,
         )
         self.scheduler.add_job(
-            self.digest_job,
+            self._finished_at_stop(self.digest_job),
             CronTrigger.from_crontab(self.core.rules.reminders.digest_cron, timezone=TZ),
             id="digest",
             **common,
@@ -74,9 +80,30 @@ class Scheduler:
             self.lease.holder,
         )
 
+    def _finished_at_stop(self, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """The job, its runs tracked so that `stop` lets them finish rather than cancel them mid-transaction."""
+
+        async def tracked() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await job()
+            finally:
+                self._running.discard(task)
+
+        return tracked
+
     async def stop(self) -> None:
-        """Stop the jobs and hand the lease over at once."""
+        """Let running jobs finish (up to STOP_WAIT), stop the scheduler, and hand the lease over at once.
+
+        APScheduler's shutdown cancels running coroutine jobs; one cancelled inside a database call
+        leaves a connection to be torn down while the engine is being disposed.
+        """
         if self.scheduler.running:
+            self.scheduler.pause()
+            if self._running:
+                await asyncio.wait(set(self._running), timeout=STOP_WAIT.total_seconds())
             self.scheduler.shutdown(wait=False)
         async with self._lock:
             if self.lease.held:

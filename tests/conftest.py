@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 from collections.abc import AsyncIterator
@@ -81,3 +82,17 @@ async def app(db_url: str, clock: FakeClock) -> AsyncIterator[App]:
     application.console.out = io.StringIO()
     yield application
     await stop(application)
+
+
+@pytest.fixture(autouse=True)
+async def no_task_outlives_its_test() -> AsyncIterator[None]:
+    """Whatever a test started must have ended with it (a job or request left running means a stop that did not stop).
+
+    A task left over is cancelled when the test's event loop closes, maybe inside a database call, where
+    aiosqlite's close can then wait for ever: the suite would hang instead of failing here.
+    """
+    yield
+    await asyncio.sleep(0)  # let tasks finishing right now finish
+    me = asyncio.current_task()
+    left = [task for task in asyncio.all_tasks() if task is not me and not task.done()]
+    assert not left, f"tasks still running after the test: {[task.get_coro() for task in left]}"

@@ -326,3 +326,35 @@ async def test_generated_chart_is_uploaded(hp: Harness) -> None:
     photo = await fake.wait_for(lambda m: m["chat"]["id"] == G_WG and "photo" in m, after=mark)
     assert photo["photo"][0]["file_id"].startswith("uploaded-")
     assert [c for c in fake.calls_of("sendPhoto") if isinstance(c.params.get("photo"), dict)]
+
+
+async def test_polling_confirms_an_update_only_once_it_is_committed(
+    hp: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the database is gone while a business writes: the update stays with Telegram, and the restarted
+    # bot (after a crash, a redeploy …) still answers it
+    fake = hp.fake
+    biz = fake.user(12, "Bình")
+    assert hp.app is not None
+
+    async def database_gone(_msg: object) -> bool:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(hp.app.dispatcher, "handle_grouped", database_gone)
+    update = fake.text(biz, "/start")
+    uid = update["update_id"]
+    for _ in range(200):  # fetched, failed, and asked for again from the same offset
+        if any(str(call.params.get("offset")) == str(uid) for call in fake.calls_of("getUpdates")):
+            break
+        await asyncio.sleep(0.05)
+    assert uid in fake.unconfirmed
+    assert fake.to_chat(biz["id"]) == []
+    await hp.restart()
+    greeting = await fake.next_to(biz["id"], "Kính chào")
+    assert "new" in buttons_of(greeting)
+    for _ in range(100):
+        if uid not in fake.unconfirmed:
+            break
+        await asyncio.sleep(0.05)
+    assert uid not in fake.unconfirmed
+    assert len(fake.to_chat(biz["id"])) == 1  # answered once

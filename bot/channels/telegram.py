@@ -1,7 +1,8 @@
 """The Telegram channel on python-telegram-bot 22: updates → Incoming, outbox rows → Bot API calls.
 
-PTB runs inside our process: polling by default, or — when PCIBOT_TELEGRAM_WEBHOOK_URL is set — our own
-aiohttp route receives updates (secret header checked in constant time) and puts them on PTB's queue.
+PTB runs inside our process: polling by default (our ConfirmingPoller, which confirms updates to Telegram
+only once they are committed), or — when PCIBOT_TELEGRAM_WEBHOOK_URL is set — our own aiohttp route
+receives updates (secret header checked in constant time). Either way they go on PTB's queue.
 No ConversationHandler and no persistence: one catch-all handler converts every update and hands it to
 the channel-neutral dispatcher, which de-duplicates update ids and keeps dialog state in the database.
 """
@@ -29,6 +30,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, C
 from bot.channels.base import Attachment, Contact, Delivery, Incoming, Outgoing, SendResult
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_limits import ChatRateLimiter, Limits
+from bot.channels.telegram_poll import ConfirmingPoller
 from bot.channels.telegram_send import NAME, Sender
 
 if TYPE_CHECKING:
@@ -117,6 +119,12 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
+def _report_end(task: asyncio.Task[None]) -> None:
+    """Log why polling stopped, unless it was asked to (a wrong token, say, ends it for good)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("telegram polling stopped", exc_info=task.exception())
+
+
 def webhook_secret(app: App) -> str:
     """The configured secret, or one derived from the token (Telegram allows A-Z a-z 0-9 _ -)."""
     cfg = app.config
@@ -147,18 +155,19 @@ class TelegramChannel:
             .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=15))
             .rate_limiter(self.limiter)
             .job_queue(None)
+            .updater(None)  # updates come from our webhook route or our ConfirmingPoller
         )
         # Chats in parallel, each in order; the updates waiting at the same time are committed together (group
         # commit: one transaction and a few statements for many updates, on SQLite and PostgreSQL alike)
         builder = builder.concurrent_updates(ChatOrderedProcessor(64))
-        if self.webhook_url:
-            builder = builder.updater(None)
         self.ptb: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self.ptb.add_handler(TypeHandler(Update, self._on_update))
         self.ptb.add_error_handler(self._on_error)
         self.sender = Sender(app, self.ptb.bot)
         self._waiters: dict[int, asyncio.Future[bool]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.poller = ConfirmingPoller(self.ptb.bot, self._submit, ALLOWED_UPDATES)
+        self._polling: asyncio.Task[None] | None = None
         # a few button answers in flight at a time: hundreds at once would each open a pooled connection
         # (PTB's pool holds 256), and httpx re-checks every connection of its pool for each queued request
         self._answer_slots = asyncio.Semaphore(ANSWERS_IN_FLIGHT)
@@ -179,14 +188,16 @@ class TelegramChannel:
             await self.ptb.bot.set_webhook(self.webhook_url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES)
             log.info("telegram webhook at %s", self.webhook_url)
         else:
-            assert self.ptb.updater is not None
-            await self.ptb.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10, poll_interval=0)
+            self._polling = asyncio.create_task(self.poller.run(), name="telegram-polling")
+            self._polling.add_done_callback(_report_end)
             log.info("telegram polling as @%s", self.ptb.bot.username)
 
     async def stop(self) -> None:
         """Stop fetching, finish queued updates, close the HTTP pools (the webhook stays registered)."""
-        if self.ptb.updater is not None and self.ptb.updater.running:
-            await self.ptb.updater.stop()
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
         if self.ptb.running:
             await self.ptb.stop()
         await self.ptb.shutdown()
@@ -217,16 +228,21 @@ class TelegramChannel:
             update = Update.de_json(data, self.ptb.bot)
         except Exception:  # not an update: nothing to redeliver
             return web.Response(status=400, text="bad update")
+        # answer 200 only once the update is committed, so Telegram redelivers what we lost
+        ok = await self._submit(update)
+        return web.Response(text="ok") if ok else web.Response(status=500, text="retry")
+
+    async def _submit(self, update: Update) -> bool:
+        """Hand an update to PTB and wait until it is committed: True, or False if it failed or took over 30 s."""
         done = asyncio.get_running_loop().create_future()
         self._waiters[update.update_id] = done
         await self.ptb.update_queue.put(update)
-        try:  # answer 200 only once the update is committed, so Telegram redelivers what we lost
-            ok = await asyncio.wait_for(asyncio.shield(done), timeout=30)
+        try:
+            return bool(await asyncio.wait_for(asyncio.shield(done), timeout=30))
         except TimeoutError:
-            ok = False
+            return False
         finally:
             self._waiters.pop(update.update_id, None)
-        return web.Response(text="ok") if ok else web.Response(status=500, text="retry")
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ok = False

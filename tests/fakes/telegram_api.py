@@ -459,6 +459,11 @@ class FakeTelegram:
             self._new.set()
         return update
 
+    @property
+    def unconfirmed(self) -> list[int]:
+        """Ids of the updates Telegram still holds for getUpdates (not yet confirmed by an offset)."""
+        return [u["update_id"] for u in self._updates]
+
     def _message(
         self,
         user: dict[str, Any],
