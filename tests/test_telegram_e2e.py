@@ -149,9 +149,16 @@ async def test_transfer_moves_card(hp: Harness) -> None:
     mark = fake.mark
     fake.text(h.officer2, "Sở Tài chính đã tiếp nhận và sẽ trả lời trong tuần", h.stc, reply_to=card)
     await fake.next_to(biz["id"], "trả lời trong tuần", after=mark)
-    # the old agency can no longer act
+    # the old agency can no longer act, and its topic for the item is closed
+    assert (G_THUE, tid) in fake.closed_topics
     refusal = await h.say(h.officer, f"/reply {code} còn đây", h.thue)
     assert "Sở Tài chính" in text_of(refusal) or text_of(refusal)
+    # sent back: the card returns to the same topic, reopened
+    mark = fake.mark
+    fake.text(h.officer2, f"/transfer {code} thue_tinh Thuộc lĩnh vực thuế", h.stc)
+    back = await fake.wait_for(lambda m: m["chat"]["id"] == G_THUE and f"take:{code}" in buttons_of(m), after=mark)
+    assert back.get("message_thread_id") == tid
+    assert (G_THUE, tid) not in fake.closed_topics
 
 
 async def test_confidential_identity_never_reaches_agencies(hp: Harness) -> None:

@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NAME = "telegram"
-AGENCY_AUDIENCES = {"agency_card": "lead", "agency_info": "info", "agency": "notice"}
+# outbox audiences about a ticket in an agency chat → the card role (a hand-over notice closes the topic after it)
+AGENCY_AUDIENCES = {"agency_card": "lead", "agency_info": "info", "agency": "notice", "agency_handover": "notice"}
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK = 64
@@ -162,6 +163,8 @@ class Sender:
                 self.progress.pop(target.outbox_id, None)
                 continue
             await self._record_card(target, role, thread, main)
+            if thread is not None and target.audience == "agency_handover":
+                await self._topic_state(chat_id, thread, close=True)  # no longer this agency's to handle
             return SendResult(ok=True, message_id=str(main))
         return SendResult(ok=False, error="forum topic vanished twice")
 
@@ -268,6 +271,8 @@ class Sender:
         except IntegrityError:  # another replica inserted the claim first
             raise Deferred(2.0) from None
         if not isinstance(found, str):
+            if found is not None and role == "lead":  # the ticket came back to this agency: its topic reopens
+                await self._topic_state(int(target.chat_id), found, close=False)
             return found
         name = found
         try:
@@ -289,6 +294,16 @@ class Sender:
         if role == "notice":  # a fresh topic (the old one was deleted): put the card back on top
             await self._repost_card(target, thread)
         return thread
+
+    async def _topic_state(self, chat_id: int, thread: int, *, close: bool) -> None:
+        """Close or reopen a ticket's topic; a refusal (already so, no right to manage topics) changes nothing."""
+        try:
+            if close:
+                await self.bot.close_forum_topic(chat_id, thread)
+            else:
+                await self.bot.reopen_forum_topic(chat_id, thread)
+        except BadRequest as err:
+            log.info("topic %s in %s not %s: %s", thread, chat_id, "closed" if close else "reopened", err.message)
 
     async def _claim_topic(self, target: Delivery, key: str) -> int | None | str:
         """The known thread id, None for a group without topics, or (after claiming) the new topic's name."""

@@ -397,6 +397,7 @@ async def transferred(session: AsyncSession, core: Core, ticket: Ticket, old_age
             )
         ),
         ticket=ticket,
+        audience="agency_handover",
     )
     await _lead_card(session, core, ticket)
     await to_business(session, core, ticket, "transferred", reason=reason)

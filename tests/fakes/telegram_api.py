@@ -95,6 +95,7 @@ class FakeTelegram:
         self.chats: dict[int, dict[str, Any]] = {}
         self.topics: dict[int, dict[int, dict[str, Any]]] = {}  # chat -> thread id -> creation message
         self.blocked: set[int] = set()
+        self.closed_topics: set[tuple[int, int]] = set()  # (chat id, thread id)
         self.calls: list[Call] = []
         self.sent: list[dict[str, Any]] = []  # every message the bot created, in order
         self.faults: list[Fault] = []
@@ -406,6 +407,18 @@ class FakeTelegram:
         return topic
 
     async def _m_closeForumTopic(self, p: dict[str, Any]) -> Any:  # noqa: N802
+        return self._topic_open(p, False)
+
+    async def _m_reopenForumTopic(self, p: dict[str, Any]) -> Any:  # noqa: N802
+        return self._topic_open(p, True)
+
+    def _topic_open(self, p: dict[str, Any], is_open: bool) -> bool:
+        key = (_int(p.get("chat_id")) or 0, _int(p.get("message_thread_id")) or 0)
+        if key[1] not in self.topics.get(key[0], {}):
+            raise ApiError(400, "Bad Request: message thread not found")
+        if (key in self.closed_topics) != is_open:
+            raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        (self.closed_topics.discard if is_open else self.closed_topics.add)(key)
         return True
 
     async def _m_editForumTopic(self, p: dict[str, Any]) -> Any:  # noqa: N802
