@@ -44,3 +44,33 @@ async def test_a_poisoned_update_is_retried_then_given_up_and_the_rest_confirmed
     assert seen[bad] == 3
     assert seen[first] == 1  # committed before the poisoned one: never fetched again
     assert seen[last] >= 1
+
+
+async def test_polling_waits_out_failures_at_start_and_flood_waits() -> None:
+    fake = FakeTelegram(TOKEN)
+    await fake.start()
+    fake.fault("deleteWebhook", 502)
+    fake.fault("getUpdates", 429, retry_after=1)
+    fake.fault("getUpdates", 500)
+    seen: list[int] = []
+
+    async def submit(update: Update) -> bool:
+        seen.append(update.update_id)
+        return True
+
+    bot = Bot(TOKEN, base_url=f"{fake.url}/bot", request=AiohttpRequest())
+    poller = ConfirmingPoller(bot, submit, ["message"], timeout=1, retry_seconds=0.05)
+    async with bot:
+        task = asyncio.create_task(poller.run())
+        try:
+            uid = fake.text(fake.user(8, "Dũng"), "xin chào")["update_id"]
+            for _ in range(250):
+                if seen and not fake.unconfirmed:
+                    break
+                await asyncio.sleep(0.02)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    await fake.stop()
+    assert seen == [uid] and fake.unconfirmed == []
+    assert all(fault.times == 0 for fault in fake.faults)  # every failure was met and waited out

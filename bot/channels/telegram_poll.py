@@ -15,7 +15,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Bot, Update
-from telegram.error import Conflict, NetworkError
+from telegram.error import Conflict, NetworkError, RetryAfter
+
+from bot.channels.telegram_limits import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +44,27 @@ class ConfirmingPoller:
         self._failures: dict[int, int] = {}
 
     async def run(self) -> None:
-        """Poll until cancelled (a webhook left by an earlier run is removed first, as PTB's Updater does)."""
-        await self.bot.delete_webhook()
+        """Poll until cancelled (a webhook left by an earlier run is removed first, as PTB's Updater does).
+
+        Network failures, 5xx answers, flood waits and a Conflict (another instance polling) are waited
+        out with backoff; a rejected token ends the loop (the channel logs it).
+        """
+        webhook_cleared = False
         pause = 0.0
         while True:
             if pause:
                 await asyncio.sleep(pause)
             try:
+                if not webhook_cleared:
+                    await self.bot.delete_webhook()
+                    webhook_cleared = True
                 updates = await self.bot.get_updates(
                     offset=self.offset, timeout=self.timeout, allowed_updates=self.allowed_updates
                 )
+            except RetryAfter as err:
+                pause = retry_after_seconds(err)
+                log.warning("getUpdates flood wait: again in %.0f s", pause)
+                continue
             except (Conflict, NetworkError) as err:  # NetworkError includes TimedOut and 5xx answers
                 pause = min(30.0, max(self.retry_seconds, pause * 2))
                 log.warning("getUpdates failed (%s); again in %.0f s", err, pause)
