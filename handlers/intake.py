@@ -278,11 +278,24 @@ async def free_text(ctx: Ctx) -> None:
     if text.lower().strip(" !.?") in GREETINGS:
         await start(ctx, "")
         return
-    await ctx.set_dialog("kind", {"text": text, "attachments": _attachments(ctx)})
+    data = {"text": text, "attachments": _attachments(ctx)}
+    _same_album(ctx, data)
+    await ctx.set_dialog("kind", data)
     ctx.say("ask_kind", _kind_buttons(ctx.lang))
 
 
 # -- the dialog ---------------------------------------------------------------------------------------
+def _same_album(ctx: Ctx, data: dict[str, Any]) -> bool:
+    """Whether this message continues the album the last one belonged to (remembered in `data`).
+
+    Telegram delivers an album as one message per photo; the first is answered, the rest are added quietly.
+    """
+    album = ctx.msg.extras.get("media_group_id")
+    same = album is not None and data.get("album") == album
+    data["album"] = album
+    return same
+
+
 def _with_more(ctx: Ctx, data: dict[str, Any]) -> bool:
     """Add text/attachments sent during the description steps; False (and a message) if over a limit."""
     files = list(data.get("attachments", [])) + _attachments(ctx)
@@ -423,6 +436,7 @@ async def dialog_step(ctx: Ctx, step: str, data: dict[str, Any]) -> None:
         if ctx.identity is not None and ctx.identity.language is None and text:
             ctx.identity.language = detect_language(text)
         if _with_more(ctx, data):
+            _same_album(ctx, data)
             await ctx.set_dialog("kind", data)
             ctx.say("ask_kind", _kind_buttons(ctx.lang))
         return
@@ -433,8 +447,10 @@ async def dialog_step(ctx: Ctx, step: str, data: dict[str, Any]) -> None:
             await _ask_contact(ctx, data)
         elif (text or msg.attachments) and not button:
             if _with_more(ctx, data):
+                quiet = _same_album(ctx, data)
                 await ctx.set_dialog("kind", data)
-                ctx.say("more_added", _kind_buttons(lang))
+                if not quiet:
+                    ctx.say("more_added", _kind_buttons(lang))
         else:
             ctx.say("ask_kind", _kind_buttons(lang))
         return

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from storage.models import Identity, OutboxMessage
+from storage.models import DialogState, Identity, OutboxMessage
 from tests.fakes.telegram_api import buttons_of, text_of
 from tests.fakes.telegram_harness import G_STC, G_THUE, G_WG, SECRET, Harness
 
@@ -365,3 +365,28 @@ async def test_polling_confirms_an_update_only_once_it_is_committed(
         await asyncio.sleep(0.05)
     assert uid not in fake.unconfirmed
     assert len(fake.to_chat(biz["id"])) == 1  # answered once
+
+
+
+async def test_an_album_is_one_description_answered_once(hp: Harness) -> None:
+    # Telegram sends an album of three photos as three messages; the business sees one question, not three
+    fake = hp.fake
+    biz = fake.user(14, "Giang")
+    mark = fake.mark
+    fake.photo(biz, "album-1", caption="Đường vào cụm công nghiệp ngập nước, xe tải không vào được", album="a-77")
+    fake.photo(biz, "album-2", album="a-77")
+    fake.photo(biz, "album-3", album="a-77")
+    await fake.settle()
+    replies = [m for m in fake.sent[mark:] if m["chat"]["id"] == biz["id"]]
+    assert len(replies) == 1 and "kind:phan_anh" in buttons_of(replies[0])
+    # a photo sent on its own afterwards is acknowledged as usual
+    mark = fake.mark
+    fake.photo(biz, "extra-1")
+    added = await fake.next_to(biz["id"], after=mark)
+    assert "kind:phan_anh" in buttons_of(added)
+    await hp.press(biz, added, "kind:phan_anh")
+    assert hp.app is not None
+    async with hp.app.core.maker() as session:
+        row = await session.get(DialogState, ("telegram", str(biz["id"])))
+        assert row is not None
+        assert [ref for _, ref, _ in row.data["attachments"]] == ["album-1", "album-2", "album-3", "extra-1"]

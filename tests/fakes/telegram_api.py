@@ -518,9 +518,14 @@ class FakeTelegram:
         return self.inject({"update_id": next(self._update_ids), "message": msg})
 
     def photo(
-        self, user: dict[str, Any], file_id: str, caption: str = "", chat: dict[str, Any] | None = None
+        self,
+        user: dict[str, Any],
+        file_id: str,
+        caption: str = "",
+        chat: dict[str, Any] | None = None,
+        album: str | None = None,
     ) -> dict[str, Any]:
-        """The user sends a photo (several sizes, as Telegram does) with an optional caption."""
+        """The user sends a photo (several sizes, as Telegram does) with an optional caption; `album` = media group."""
         body: dict[str, Any] = {
             "photo": [
                 {"file_id": f"{file_id}-small", "file_unique_id": f"u{file_id}s", "width": 90, "height": 90},
@@ -529,6 +534,8 @@ class FakeTelegram:
         }
         if caption:
             body["caption"] = caption
+        if album:
+            body["media_group_id"] = album
         return self.inject(
             {"update_id": next(self._update_ids), "message": self._message(user, chat, body, None, None)}
         )
