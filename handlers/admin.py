@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from bot.core import lifecycle
 from bot.core.authz import can_administer, can_assign
 from bot.core.codes import new_secret_code, normalize_code
@@ -14,7 +12,8 @@ from bot.core.lifecycle import OPEN_STATES, LifecycleError
 from bot.core.notify import WORKING_GROUP_KEY, agency_label, release_held
 from handlers.context import Ctx
 from handlers.officer import V
-from storage.models import Agency, Invite, KeyValue, Officer, Ticket
+from storage import queries
+from storage.models import Agency, Invite, KeyValue
 
 INVITE_DAYS = 7
 
@@ -88,17 +87,9 @@ async def agencies(ctx: Ctx, _arg: str) -> None:
     """/agencies: every agency, its id, bound group and open tickets."""
     if not _require_admin(ctx):
         return
-    counts = dict(
-        (
-            await ctx.session.execute(
-                select(Ticket.agency_id, func.count()).where(Ticket.state.in_(OPEN_STATES)).group_by(Ticket.agency_id)
-            )
-        )
-        .tuples()
-        .all()
-    )
+    counts = await queries.ticket_counts(ctx.session, "agency_id", OPEN_STATES)
     lines = [V("agencies_title")]
-    for a in (await ctx.session.execute(select(Agency).order_by(Agency.id))).scalars():
+    for a in await queries.agencies(ctx.session):
         bound = "✅" if a.group_chat_id else "—"
         lines.append(f"{bound} {a.id} — {a.name} ({fmt_int(int(counts.get(a.id, 0)))} đang mở)")
     ctx.reply("\n".join(lines))
@@ -108,10 +99,7 @@ async def officers(ctx: Ctx, arg: str) -> None:
     """/officers [agency_id]: who may act for which agency."""
     if not _require_admin(ctx):
         return
-    query = select(Officer).where(Officer.active.is_(True)).order_by(Officer.agency_id, Officer.role)
-    if arg.strip():
-        query = query.where(Officer.agency_id == arg.strip())
-    rows = (await ctx.session.execute(query)).scalars().all()
+    rows = await queries.active_officers(ctx.session, arg.strip() or None)
     if not rows:
         ctx.reply(V("officers_none"))
         return
@@ -151,18 +139,7 @@ async def overdue(ctx: Ctx, _arg: str) -> None:
     if not _require_admin(ctx):
         return
     now = ctx.core.now()
-    rows = (
-        (
-            await ctx.session.execute(
-                select(Ticket)
-                .where(Ticket.state.in_(OPEN_STATES - {"awaiting_info"}), Ticket.answer_due_at < now)
-                .order_by(Ticket.answer_due_at)
-                .limit(50)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    rows = await queries.overdue_tickets(ctx.session, OPEN_STATES - {"awaiting_info"}, now)
     if not rows:
         ctx.reply(V("overdue_none"))
         return
@@ -180,7 +157,7 @@ async def stats(ctx: Ctx, _arg: str) -> None:
     """/stats: tickets by state."""
     if not _require_admin(ctx):
         return
-    counts = dict((await ctx.session.execute(select(Ticket.state, func.count()).group_by(Ticket.state))).tuples().all())
+    counts = await queries.ticket_counts(ctx.session, "state")
     total = sum(int(v) for v in counts.values())
     from handlers.officer import STATE_VI
 

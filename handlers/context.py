@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, String, and_, bindparam, false, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Button, Incoming, Outgoing
@@ -18,7 +17,9 @@ from bot.core.fmt import fmt_int
 from bot.core.i18n import t
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
+from storage import queries
 from storage.models import DialogState, Identity, Officer
+from storage.queries import Sender
 
 T = TypeVar("T")
 # how exactly `Identity.last_inbound_at` follows a business's messages (it dates a loss of contact
@@ -151,36 +152,6 @@ def refusal(core: Core, err: LifecycleError, lang: str) -> str:
     return t(f"err_{err.code}", lang, **params)
 
 
-def _sender_query(private: bool) -> Select[Officer, DialogState, Identity]:
-    """One query for the officer, dialog and identity rows of a sender, each possibly missing."""
-    one = select(literal(1).label("one")).subquery()
-    channel, user_id = bindparam("channel", type_=String), bindparam("user_id", type_=String)
-    dialog_key = bindparam("dialog_key", type_=String)
-    return (
-        select(Officer, DialogState, Identity)
-        .select_from(one)
-        .outerjoin(Officer, and_(Officer.channel == channel, Officer.user_id == user_id))
-        .outerjoin(DialogState, and_(DialogState.channel == channel, DialogState.user_id == dialog_key))
-        .outerjoin(Identity, and_(Identity.channel == channel, Identity.user_id == user_id) if private else false())
-    )
-
-
-# built once (constructing the statement costs more than running it); the sender's ids are bound per event
-SENDER, SENDER_IN_GROUP = _sender_query(True), _sender_query(False)
-
-
-Sender = tuple[Officer | None, DialogState | None, Identity | None]
-OFFICERS = select(Officer).where(
-    Officer.channel == bindparam("channel"), Officer.user_id.in_(bindparam("user_ids", expanding=True))
-)
-DIALOGS = select(DialogState).where(
-    DialogState.channel == bindparam("channel"), DialogState.user_id.in_(bindparam("keys", expanding=True))
-)
-IDENTITIES = select(Identity).where(
-    Identity.channel == bindparam("channel"), Identity.user_id.in_(bindparam("user_ids", expanding=True))
-)
-
-
 async def load_senders(session: AsyncSession, msgs: list[Incoming]) -> dict[int, Sender]:
     """What `load_sender` finds, for several events in three queries per channel (keyed by list position).
 
@@ -192,16 +163,16 @@ async def load_senders(session: AsyncSession, msgs: list[Incoming]) -> dict[int,
     found: dict[int, Sender] = {}
     for channel in {msg.channel for _, msg in chosen}:
         mine = [(i, msg) for i, msg in chosen if msg.channel == channel]
-        keys = {_dialog_key(msg): i for i, msg in mine}
-        params = {"channel": channel, "user_ids": [msg.user_id for _, msg in mine], "keys": list(keys)}
-        officers = {row.user_id: row for row in (await session.execute(OFFICERS, params)).scalars()}
-        dialogs = {keys[row.user_id]: row for row in (await session.execute(DIALOGS, params)).scalars()}
-        identities: dict[str, Identity] = {}
-        if any(not msg.is_group for _, msg in mine):
-            identities = {row.user_id: row for row in (await session.execute(IDENTITIES, params)).scalars()}
+        officers, dialogs, identities = await queries.senders(
+            session,
+            channel,
+            [msg.user_id for _, msg in mine],
+            [_dialog_key(msg) for _, msg in mine],
+            identities=any(not msg.is_group for _, msg in mine),
+        )
         for i, msg in mine:
             identity = None if msg.is_group else identities.get(msg.user_id)
-            found[i] = (officers.get(msg.user_id), dialogs.get(i), identity)
+            found[i] = (officers.get(msg.user_id), dialogs.get(_dialog_key(msg)), identity)
     return found
 
 
@@ -214,9 +185,7 @@ async def load_sender(ctx: Ctx, found: Sender | None = None) -> None:
     """Find (unless given) the officer record, the dialog row and, in private chats, the business identity."""
     msg = ctx.msg
     if found is None:
-        params = {"channel": msg.channel, "user_id": msg.user_id, "dialog_key": ctx.dialog_key}
-        row = (await ctx.session.execute(SENDER_IN_GROUP if msg.is_group else SENDER, params)).one()
-        found = (row[0], row[1], row[2])
+        found = await queries.sender(ctx.session, msg.channel, msg.user_id, ctx.dialog_key, private=not msg.is_group)
     officer, dialog, identity = found
     ctx.officer = officer
     ctx.dialog_row, ctx.dialog_known = dialog, True

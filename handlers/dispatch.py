@@ -6,11 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,8 +15,9 @@ from bot.core import notify
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
 from handlers import admin, digest, hide, intake, link, officer
-from handlers.context import Ctx, Sender, load_sender, load_senders
-from storage.models import ProcessedEvent
+from handlers.context import Ctx, load_sender, load_senders
+from storage import queries
+from storage.queries import Sender
 
 log = logging.getLogger(__name__)
 Command = Callable[[Ctx, str], Awaitable[None]]
@@ -208,7 +205,9 @@ class Dispatcher:
 
     async def _process(self, session: AsyncSession, msg: Incoming, refused: LifecycleError | None) -> bool:
         """Record the event id, then route the event (or only explain its refusal); False for a duplicate."""
-        if msg.event_id is not None and not await _first_time(session, msg, self.core.now()):
+        if msg.event_id is not None and not await queries.record_event(
+            session, msg.channel, msg.event_id, self.core.now()
+        ):
             return False
         await self._route_one(session, msg, refused)
         return True
@@ -225,37 +224,14 @@ class Dispatcher:
             ctx.refuse(refused)
 
 
-# built once (statement construction and its cache key cost more than running it); values bound per event
-# (a Core insert on the table: values passed with an ORM entity's insert would make it an ORM bulk insert)
-_EVENTS = cast(Table, ProcessedEvent.__table__)
-RECORD_EVENT = {
-    "postgresql": pg_insert(_EVENTS).on_conflict_do_nothing(),
-    "sqlite": sqlite_insert(_EVENTS).on_conflict_do_nothing(),
-}
-
-
-RECORD_EVENTS = {name: stmt.returning(_EVENTS.c.channel, _EVENTS.c.event_id) for name, stmt in RECORD_EVENT.items()}
-
-
-async def _first_time(session: AsyncSession, msg: Incoming, now: datetime) -> bool:
-    """Record the event id in one statement; False when it was already there (a redelivery)."""
-    stmt = RECORD_EVENT[session.get_bind().dialect.name]
-    values = {"channel": msg.channel, "event_id": msg.event_id, "processed_at": now}
-    result = cast(CursorResult[Any], await session.execute(stmt, values))
-    return result.rowcount == 1
-
-
 async def _first_times(session: AsyncSession, msgs: list[Incoming], now: datetime) -> list[bool]:
-    """`_first_time` for several events in one statement (an id twice in the list counts once)."""
-    keys = [(msg.channel, msg.event_id) for msg in msgs if msg.event_id is not None]
-    new: set[tuple[str, str]] = set()
-    if keys:
-        stmt = RECORD_EVENTS[session.get_bind().dialect.name]
-        values = [{"channel": c, "event_id": e, "processed_at": now} for c, e in dict.fromkeys(keys)]
-        new = {(c, e) for c, e in await session.execute(stmt, values)}
+    """For each event, whether it is new: all their ids recorded in one statement (a second copy is a duplicate)."""
+    new = await queries.record_events(
+        session, [(msg.channel, msg.event_id) for msg in msgs if msg.event_id is not None], now
+    )
     firsts = []
     for msg in msgs:
-        key = (msg.channel, msg.event_id)
+        key = (msg.channel, msg.event_id or "")
         firsts.append(msg.event_id is None or key in new)
-        new.discard(key)  # a second copy of the same event in this group is a duplicate
+        new.discard(key)
     return firsts

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.channels.base import Button
 from bot.core import lifecycle
 from bot.core.codes import normalize_code
@@ -24,6 +22,7 @@ from bot.core.language import detect_language
 from bot.core.lifecycle import Draft, LifecycleError
 from bot.core.notify import agency_label, kind_label, topic_label
 from handlers.context import Ctx
+from storage import queries
 from storage.models import Ticket
 
 GREETINGS = frozenset(
@@ -167,18 +166,7 @@ async def status(ctx: Ctx, arg: str) -> None:
     if ctx.identity is None:
         ctx.say("status_none")
         return
-    tickets = (
-        (
-            await ctx.session.execute(
-                select(Ticket)
-                .where(Ticket.identity_id.in_(await _linked_identity_ids(ctx)))
-                .order_by(Ticket.created_at.desc())
-                .limit(10)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    tickets = await queries.recent_tickets(ctx.session, await _linked_identity_ids(ctx))
     if not tickets:
         ctx.say("status_none")
         return
@@ -186,13 +174,10 @@ async def status(ctx: Ctx, arg: str) -> None:
 
 
 async def _linked_identity_ids(ctx: Ctx) -> list[int]:
-    from storage.models import Identity
-
     assert ctx.identity is not None
     if ctx.identity.person_id is None:
         return [ctx.identity.id]
-    rows = await ctx.session.execute(select(Identity.id).where(Identity.person_id == ctx.identity.person_id))
-    return [int(r[0]) for r in rows]
+    return await queries.person_identity_ids(ctx.session, ctx.identity.person_id)
 
 
 # -- free text ----------------------------------------------------------------------------------------
@@ -200,27 +185,15 @@ async def _replied_ticket_id(ctx: Ctx) -> int | None:
     """The ticket of the bot message the user replied to (its outbox row knows), if any."""
     if not ctx.msg.reply_to_message_id:
         return None
-    from storage.models import OutboxMessage
-
-    return (
-        await ctx.session.execute(
-            select(OutboxMessage.ticket_id)
-            .where(
-                OutboxMessage.channel == ctx.msg.channel,
-                OutboxMessage.chat_id == ctx.msg.chat_id,
-                OutboxMessage.platform_message_id == ctx.msg.reply_to_message_id,
-            )
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    return await queries.ticket_of_sent_message(
+        ctx.session, ctx.msg.channel, ctx.msg.chat_id, ctx.msg.reply_to_message_id
+    )
 
 
 async def _awaiting_ticket(ctx: Ctx, *, replied_only: bool = False) -> Ticket | None:
     if ctx.identity is None:
         return None
-    ids = await _linked_identity_ids(ctx)
-    query = select(Ticket).where(Ticket.identity_id.in_(ids), Ticket.state == "awaiting_info")
-    tickets = list((await ctx.session.execute(query.order_by(Ticket.paused_at.desc()))).scalars())
+    tickets = await queries.awaiting_tickets(ctx.session, await _linked_identity_ids(ctx))
     if not tickets:
         return None
     from bot.core.codes import find_code
@@ -314,14 +287,7 @@ def _with_more(ctx: Ctx, data: dict[str, Any]) -> bool:
 async def _ask_contact(ctx: Ctx, data: dict[str, Any]) -> None:
     previous = None
     if ctx.identity is not None:
-        previous = (
-            await ctx.session.execute(
-                select(Ticket)
-                .where(Ticket.identity_id == ctx.identity.id, Ticket.contact_phone.is_not(None))
-                .order_by(Ticket.created_at.desc())
-                .limit(1)
-            )
-        ).scalar_one_or_none()
+        previous = await queries.last_ticket_with_contact(ctx.session, ctx.identity.id)
     await ctx.set_dialog("name", data)
     buttons = []
     if previous is not None and previous.contact_name and previous.contact_phone:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
-
 from bot.channels.base import Outgoing
 from bot.core import notify
 from bot.core.codes import new_secret_code
 from bot.core.i18n import t
 from handlers.context import Ctx
+from storage import queries
 from storage.models import Identity, LinkCode
 
 LINK_MINUTES = 30
@@ -41,8 +40,9 @@ async def link(ctx: Ctx, arg: str) -> None:
     assert other is not None
     row.used_at = now
     person = other.person_id or identity.person_id or other.id
-    for merged in {other.person_id, identity.person_id} - {None, person}:  # two groups become one
-        await ctx.session.execute(update(Identity).where(Identity.person_id == merged).values(person_id=person))
+    earlier = {p for p in (other.person_id, identity.person_id) if p is not None}
+    for merged in earlier - {person}:  # two groups become one
+        await queries.merge_persons(ctx.session, merged, person)
     other.person_id = identity.person_id = person
     ctx.say("link_ok")
     notify.enqueue(

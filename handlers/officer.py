@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.channels.base import Button
 from bot.core import lifecycle
 from bot.core.authz import can_act, can_see_identity, is_staff
@@ -16,7 +14,8 @@ from bot.core.i18n import t
 from bot.core.lifecycle import OPEN_STATES, LifecycleError
 from bot.core.notify import agency_label, card, kind_label
 from handlers.context import Ctx
-from storage.models import Invite, Message, Officer, Ticket, TicketCard
+from storage import queries
+from storage.models import Invite, Officer, Ticket
 
 STATE_VI = {
     "triage": "chờ phân loại",
@@ -41,24 +40,14 @@ def V(key: str, **params: Any) -> str:  # noqa: N802 - short helper for agency-f
 async def thread_ticket(ctx: Ctx) -> Ticket | None:
     """The ticket whose forum topic (or replied-to card) this message belongs to."""
     msg = ctx.msg
-    cond = None
-    if msg.thread_id:
-        cond = TicketCard.thread_id == msg.thread_id
-    elif msg.reply_to_message_id:
-        cond = TicketCard.message_id == msg.reply_to_message_id
-    if cond is None:
+    if not (msg.thread_id or msg.reply_to_message_id):
         return None
-    row = (
-        await ctx.session.execute(
-            select(TicketCard.ticket_id)
-            .where(TicketCard.channel == msg.channel, TicketCard.chat_id == msg.chat_id, cond)
-            .order_by(TicketCard.id.desc())
-            .limit(1)
-        )
-    ).first()
-    if row is None:
+    ticket_id = await queries.ticket_of_card(
+        ctx.session, msg.channel, msg.chat_id, thread_id=msg.thread_id, message_id=msg.reply_to_message_id
+    )
+    if ticket_id is None:
         return None
-    ticket = await ctx.session.get(Ticket, row[0])
+    ticket = await ctx.session.get(Ticket, ticket_id)
     if ticket is not None:
         await ctx.session.refresh(ticket, ["events"])
     return ticket
@@ -139,10 +128,8 @@ async def inbox(ctx: Ctx, _arg: str) -> None:
     """/inbox: the agency's open tickets, nearest deadline first."""
     if not _require_staff(ctx):
         return
-    query = select(Ticket).where(Ticket.state.in_(OPEN_STATES)).order_by(Ticket.answer_due_at).limit(30)
-    if ctx.actor.role in {"officer", "head"}:
-        query = query.where(Ticket.agency_id == ctx.actor.agency_id)
-    tickets = (await ctx.session.execute(query)).scalars().all()
+    own = ctx.actor.agency_id if ctx.actor.role in {"officer", "head"} else None
+    tickets = await queries.open_tickets(ctx.session, OPEN_STATES, own)
     if not tickets:
         ctx.reply(V("inbox_empty"))
         return
@@ -172,11 +159,7 @@ async def show(ctx: Ctx, arg: str) -> None:
     lines += ["", ticket.text, "", V("show_history")]
     for ev in ticket.events[-15:]:
         lines.append(f"{fmt_datetime(ev.at)} · {ev.action}" + (f" · {ev.reason}" if ev.reason else ""))
-    msgs = (
-        (await ctx.session.execute(select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)))
-        .scalars()
-        .all()
-    )
+    msgs = await queries.ticket_messages(ctx.session, ticket.id)
     for m in msgs[1:][-10:]:
         who = {"in": "DN", "out": "CQ", "internal": "Ghi chú"}.get(m.direction, m.direction)
         lines.append(f"[{who}] {m.text[:300]}")
