@@ -101,3 +101,13 @@ async def test_nobody_listening_is_a_network_error() -> None:
         assert not isinstance(caught.value, TimedOut)
     finally:
         await bot.request.shutdown()
+
+
+async def test_the_proxy_from_the_environment_is_used(server: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an office network that reaches Telegram only through a proxy: HTTP(S)_PROXY applies, as with PTB's default
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    async with Bot(TOKEN, base_url="http://api.telegram.invalid/bot", request=AiohttpRequest()) as bot:
+        assert await bot.answer_callback_query("q-proxy") is True
+    assert server.received[-1][0] == "answerCallbackQuery"

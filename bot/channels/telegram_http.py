@@ -46,8 +46,9 @@ class AiohttpRequest(BaseRequest):
         """Open the session (idempotent)."""
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, keepalive_timeout=30)
+            # trust_env: HTTPS_PROXY / NO_PROXY apply, as they did with PTB's default HTTPX client
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}, auto_decompress=True
+                connector=connector, headers={"User-Agent": self.USER_AGENT}, trust_env=True
             )
 
     async def shutdown(self) -> None:
