@@ -375,7 +375,8 @@ async def test_an_album_is_one_description_answered_once(hp: Harness) -> None:
     mark = fake.mark
     fake.photo(biz, "album-1", caption="Đường vào cụm công nghiệp ngập nước, xe tải không vào được", album="a-77")
     fake.photo(biz, "album-2", album="a-77")
-    fake.photo(biz, "album-3", album="a-77")
+    await hp.processed(fake.photo(biz, "album-3", album="a-77"))
+    await fake.next_to(biz["id"], after=mark)
     await fake.settle()
     replies = [m for m in fake.sent[mark:] if m["chat"]["id"] == biz["id"]]
     assert len(replies) == 1 and "kind:phan_anh" in buttons_of(replies[0])

@@ -11,13 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Attachment, Button, Contact, Delivery, Incoming, Outgoing, SendResult
 from bot.channels.choices import choice_lines, flatten, pick
 from bot.core.notify import release_held
-from storage.models import Agency, Officer, OutboxMessage
+from storage import delivery
+from storage.models import Agency, Officer
 
 NAME = "console"
 log = logging.getLogger(__name__)
@@ -106,10 +106,7 @@ class ConsoleChannel:
                 if agency.group_chat_id is None:
                     agency.group_channel, agency.group_chat_id = NAME, f"group-{agency_id}"
                     await release_held(session, channel=NAME, chat_id=agency.group_chat_id, agency_id=agency_id)
-            officer = (
-                await session.execute(select(Officer).where(Officer.channel == NAME, Officer.user_id == user))
-            ).scalar_one_or_none()
-            if officer is None:
+            if await delivery.officer_of_user(session, NAME, user) is None:
                 session.add(
                     Officer(
                         channel=NAME,
@@ -128,18 +125,7 @@ class ConsoleChannel:
         """Buttons last shown in this chat; after a restart, read back from the last message delivered here."""
         if self.chat_id not in self.buttons:
             async with self.maker() as session:
-                payload = (
-                    await session.execute(
-                        select(OutboxMessage.payload)
-                        .where(
-                            OutboxMessage.channel == NAME,
-                            OutboxMessage.chat_id == self.chat_id,
-                            OutboxMessage.state == "sent",
-                        )
-                        .order_by(OutboxMessage.id.desc())
-                        .limit(1)
-                    )
-                ).scalar_one_or_none()
+                payload = await delivery.last_sent_payload(session, NAME, self.chat_id)
             self.buttons[self.chat_id] = flatten(Outgoing.from_payload(payload or {}).buttons)
         return self.buttons[self.chat_id]
 

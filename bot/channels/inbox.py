@@ -7,21 +7,19 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from bot.core.clock import now_utc
 from bot.core.outbox import backoff
 from bot.core.worker import BatchWorker
+from storage import delivery
 from storage.models import InboundEvent
 
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 60
 MAX_ATTEMPTS = 8
-OPEN = ("pending", "processing")
 Processor = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -47,10 +45,7 @@ class Inbox(BatchWorker):
         now = now_utc()
         event_id, user_key = event_id[:100], user_key[:64]
         async with self.maker() as session:
-            found = await session.execute(
-                select(InboundEvent.id).where(InboundEvent.channel == self.channel, InboundEvent.event_id == event_id)
-            )
-            if found.first() is not None:
+            if await delivery.inbound_event_known(session, self.channel, event_id):
                 return False
             session.add(
                 InboundEvent(
@@ -72,45 +67,9 @@ class Inbox(BatchWorker):
         return True
 
     async def _claim(self, now: datetime) -> list[InboundEvent]:
-        earlier = aliased(InboundEvent)
-        blocked = exists().where(
-            earlier.channel == InboundEvent.channel,
-            earlier.user_key == InboundEvent.user_key,
-            earlier.id < InboundEvent.id,
-            earlier.state.in_(OPEN),
-        )
+        until = now + timedelta(seconds=CLAIM_SECONDS)
         async with self.maker() as session, session.begin():
-            rows = (
-                (
-                    await session.execute(
-                        select(InboundEvent)
-                        .where(
-                            InboundEvent.channel == self.channel,
-                            InboundEvent.state.in_(OPEN),
-                            InboundEvent.next_attempt_at <= now,
-                            ~blocked,
-                        )
-                        .order_by(InboundEvent.id)
-                        .limit(self.batch)
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            claimed = []
-            for row in rows:
-                result = await session.execute(
-                    update(InboundEvent)
-                    .where(
-                        InboundEvent.id == row.id,
-                        InboundEvent.state == row.state,
-                        InboundEvent.next_attempt_at == row.next_attempt_at,
-                    )
-                    .values(state="processing", next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-                )
-                if getattr(result, "rowcount", 0) == 1:
-                    claimed.append(row)
-            return claimed
+            return await delivery.claim_inbound_events(session, self.channel, now, self.batch, until)
 
     async def _finish(self, row: InboundEvent, error: str | None) -> None:
         now = now_utc()
@@ -128,7 +87,7 @@ class Inbox(BatchWorker):
                 "last_error": error,
             }
         async with self.maker() as session, session.begin():
-            await session.execute(update(InboundEvent).where(InboundEvent.id == row.id).values(**values))
+            await delivery.update_inbound_event(session, row.id, **values)
 
     async def run_once(self) -> int:
         """Process every due event once; returns how many were attempted."""

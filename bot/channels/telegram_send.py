@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from telegram import (
     Bot,
@@ -39,7 +38,8 @@ from bot.core import notify
 from bot.core.clock import now_utc
 from bot.core.fmt import fmt_date
 from bot.core.i18n import t
-from storage.models import Agency, Identity, KeyValue, OutboxMessage, Ticket, TicketCard
+from storage import delivery
+from storage.models import Agency, KeyValue, Ticket, TicketCard
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -255,11 +255,7 @@ class Sender:
 
     async def _contact_label(self, chat_id: int) -> str:
         async with self.maker() as session:
-            lang = (
-                await session.execute(
-                    select(Identity.language).where(Identity.channel == NAME, Identity.chat_id == str(chat_id))
-                )
-            ).scalar_one_or_none()
+            lang = await delivery.chat_language(session, NAME, str(chat_id))
         return t("btn_share_phone", lang or "vi")
 
     # -- forum topics and cards ------------------------------------------------------------------------
@@ -311,9 +307,9 @@ class Sender:
             agency = await session.get(Agency, target.agency_id) if target.agency_id else None
             if agency is None or not agency.group_is_forum or agency.group_chat_id != target.chat_id:
                 return None
-            existing = await self._known_thread(session, target)
+            existing = await delivery.card_thread(session, target.ticket_id, NAME, target.chat_id)
             if existing is not None:
-                return existing
+                return int(existing)
             now = now_utc()
             claim = await session.get(KeyValue, key)
             if claim is not None and claim.updated_at > now - timedelta(seconds=TOPIC_CLAIM_SECONDS):
@@ -325,22 +321,6 @@ class Sender:
             ticket = await session.get(Ticket, target.ticket_id)
             assert ticket is not None
             return self._topic_name(ticket)
-
-    async def _known_thread(self, session: Any, target: Delivery) -> int | None:
-        row = (
-            await session.execute(
-                select(TicketCard.thread_id)
-                .where(
-                    TicketCard.ticket_id == target.ticket_id,
-                    TicketCard.channel == NAME,
-                    TicketCard.chat_id == target.chat_id,
-                    TicketCard.thread_id.is_not(None),
-                )
-                .order_by(TicketCard.id.desc())
-                .limit(1)
-            )
-        ).scalar_one_or_none()
-        return int(row) if row is not None else None
 
     def _topic_name(self, ticket: Ticket) -> str:
         topic = notify.topic_label(self.app.core, ticket.topic_id)
@@ -368,15 +348,7 @@ class Sender:
 
     async def _forget_thread(self, target: Delivery) -> None:
         async with self.maker() as session, session.begin():
-            await session.execute(
-                update(TicketCard)
-                .where(
-                    TicketCard.ticket_id == target.ticket_id,
-                    TicketCard.channel == NAME,
-                    TicketCard.chat_id == target.chat_id,
-                )
-                .values(thread_id=None)
-            )
+            await delivery.forget_card_threads(session, target.ticket_id, NAME, target.chat_id)
 
     async def _record_card(self, target: Delivery, role: str, thread: int | None, message_id: int) -> None:
         """Remember where the ticket's message is, so replies to it and its topic route to the ticket."""
@@ -387,16 +359,7 @@ class Sender:
         """A group became a supergroup: move its bindings and the rows still waiting for it."""
         log.warning("telegram chat %s migrated to %s", old, new)
         async with self.maker() as session, session.begin():
-            await session.execute(
-                update(Agency)
-                .where(Agency.group_channel == NAME, Agency.group_chat_id == old)
-                .values(group_chat_id=new)
-            )
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.channel == NAME, OutboxMessage.chat_id == old, OutboxMessage.state != "sent")
-                .values(chat_id=new)
-            )
+            await delivery.move_chat(session, NAME, old, new)
             row = await session.get(KeyValue, notify.WORKING_GROUP_KEY)
             if row is not None and row.value.get("channel") == NAME and str(row.value.get("chat_id")) == old:
                 row.value = {**row.value, "chat_id": new}

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.base import Attachment, Button, Contact, Delivery, Incoming, Outgoing, SendResult
@@ -26,7 +25,7 @@ from bot.core import notify
 from bot.core.i18n import t
 from bot.core.outbox import release_for_sender
 from bot.core.services import Core
-from storage.models import Identity, OutboxMessage
+from storage import delivery
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -189,11 +188,7 @@ class ZaloOAChannel:
         now = self.core.now()
         if name == "unfollow":
             async with self.core.maker() as session, session.begin():
-                await session.execute(
-                    update(Identity)
-                    .where(Identity.channel == NAME, Identity.user_id == user)
-                    .values(unreachable=True, unreachable_reason=t("agency_zalo_unfollowed", "vi"))
-                )
+                await delivery.mark_unreachable(session, NAME, user, t("agency_zalo_unfollowed", "vi"))
             return
         async with self.core.maker() as session, session.begin():
             released = await release_for_sender(session, NAME, user, now)
@@ -289,9 +284,7 @@ class ZaloOAChannel:
         key = f"zalo-token-failed:{self.core.now():%Y%m%d%H}"
         try:
             async with self.core.maker() as session, session.begin():
-                if (
-                    await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
-                ).first() is not None:
+                if await delivery.dedupe_key_used(session, key):
                     return
                 message = Outgoing(t("agency_zalo_token_failed", "vi", error=error))
                 await notify.to_working_group(session, self.core, message, dedupe_key=key)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.base import Attachment, Outgoing, SendResult
@@ -13,7 +12,8 @@ from bot.channels.choices import choice_lines, flatten
 from bot.core import notify
 from bot.core.i18n import t
 from bot.core.services import Core
-from storage.models import Identity, KeyValue
+from storage import delivery
+from storage.models import KeyValue
 
 LIMIT = 2000
 # Cut preferences, best first: paragraph, line, sentence end, clause, word.
@@ -93,9 +93,7 @@ async def ask_for_text(core: Core, channel: str, chat_id: str, user_id: str, eve
     """Answer a sticker, voice or location politely asking for text; False if it was answered before."""
     try:
         async with core.maker() as session, session.begin():
-            identity = (
-                await session.execute(select(Identity).where(Identity.channel == channel, Identity.user_id == user_id))
-            ).scalar_one_or_none()
+            identity = await delivery.identity_of_user(session, channel, user_id)
             notify.enqueue(
                 session,
                 core.now(),

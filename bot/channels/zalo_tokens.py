@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 import aiohttp
-from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage import delivery
 from storage.models import OAuthToken
 
 log = logging.getLogger(__name__)
@@ -124,16 +124,8 @@ class ZaloTokens:
             if fresh and self._usable(row, timedelta(0) if stale is not None else self.margin):
                 assert row.access_token is not None
                 return "fresh", row.access_token
-            result = await session.execute(
-                update(OAuthToken)
-                .where(
-                    OAuthToken.provider == PROVIDER,
-                    or_(OAuthToken.refreshing_until.is_(None), OAuthToken.refreshing_until < now),
-                )
-                .values(refreshing_until=now + timedelta(seconds=self.claim_seconds))
-                .execution_options(synchronize_session=False)
-            )
-            if getattr(result, "rowcount", 0) != 1:
+            until = now + timedelta(seconds=self.claim_seconds)
+            if not await delivery.claim_token_refresh(session, PROVIDER, now, until):
                 return "busy", ""
             return "claimed", row.refresh_token
 
@@ -152,9 +144,7 @@ class ZaloTokens:
 
     async def _release(self) -> None:
         async with self.maker() as session, session.begin():
-            await session.execute(
-                update(OAuthToken).where(OAuthToken.provider == PROVIDER).values(refreshing_until=None)
-            )
+            await delivery.release_token_refresh(session, PROVIDER)
 
     async def _refresh_claimed(self, refresh_token: str) -> str:
         try:
@@ -165,20 +155,11 @@ class ZaloTokens:
             await self.on_failure(str(err))
             raise
         now = self.now()
+        expires_at = now + timedelta(seconds=expires_in)
         for attempt in range(3):  # the old refresh token is dead now: the new pair must reach the database
             try:
                 async with self.maker() as session, session.begin():
-                    await session.execute(
-                        update(OAuthToken)
-                        .where(OAuthToken.provider == PROVIDER)
-                        .values(
-                            access_token=access,
-                            refresh_token=new_refresh,
-                            access_expires_at=now + timedelta(seconds=expires_in),
-                            refreshing_until=None,
-                            updated_at=now,
-                        )
-                    )
+                    await delivery.store_refreshed_tokens(session, PROVIDER, access, new_refresh, expires_at, now)
                 break
             except SQLAlchemyError:
                 if attempt == 2:

@@ -7,10 +7,10 @@ import hmac
 import secrets
 from datetime import datetime
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ApiKey
+from storage.web_queries import active_api_keys, api_key_by_hash
 
 PREFIX = "pcb_"
 
@@ -35,7 +35,7 @@ async def create_key(session: AsyncSession, name: str, now: datetime) -> tuple[A
 async def verify_key(session: AsyncSession, key: str) -> ApiKey | None:
     """The active key row matching a presented key, or None."""
     digest = hash_key(key.strip())
-    row = (await session.execute(select(ApiKey).where(ApiKey.key_hash == digest))).scalar_one_or_none()
+    row = await api_key_by_hash(session, digest)
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest):
         return None
     return row
@@ -44,10 +44,7 @@ async def verify_key(session: AsyncSession, key: str) -> ApiKey | None:
 async def revoke_keys(session: AsyncSession, id_or_name: str, now: datetime) -> list[ApiKey]:
     """Revoke the key with this id, or every active key with this name; returns what was revoked."""
     ref = id_or_name.strip()
-    match = ApiKey.name == ref
-    if ref.isdigit():
-        match = or_(match, ApiKey.id == int(ref))
-    rows = (await session.execute(select(ApiKey).where(match, ApiKey.revoked_at.is_(None)))).scalars().all()
+    rows = await active_api_keys(session, ref, int(ref) if ref.isdigit() else None)
     for row in rows:
         row.revoked_at = now
     return list(rows)

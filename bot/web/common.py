@@ -1,4 +1,4 @@
-"""Helpers shared by the public pages, open data and Open311: language, caching, public tickets, labels."""
+"""Helpers shared by the public pages, open data and Open311: language, caching, statuses, labels."""
 
 from __future__ import annotations
 
@@ -13,14 +13,12 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
-from sqlalchemy import ColumnElement
 
 from bot.core.fmt import fmt_int, fmt_percent
 from bot.core.i18n import LANGUAGES, t
 from bot.core.lifecycle import OPEN_STATES
 from bot.core.notify import agency_label, kind_label, topic_label
 from bot.core.services import Core
-from storage.models import Ticket
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -33,11 +31,6 @@ def lang_of(request: web.Request) -> str:
     """Vietnamese unless ?lang=en or ?lang=zh."""
     lang = request.query.get("lang", "vi")
     return lang if lang in LANGUAGES else "vi"
-
-
-def public_only() -> ColumnElement[bool]:
-    """SQL condition: the ticket is not hidden by the coordinator."""
-    return Ticket.hidden.is_(False)
 
 
 def open311_status(state: str) -> str:

@@ -15,7 +15,6 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.lease import DEFAULT_TTL
@@ -23,7 +22,9 @@ from bot.core.services import Core
 from bot.core.stats import open_at, overdue_at
 from bot.scheduler import LEASE_NAME
 from bot.web.server import APP_KEY
-from storage.models import Lease, OutboxMessage, Ticket
+from storage.models import Lease
+from storage.queries import ticket_counts
+from storage.web_queries import hidden_ticket_count, oldest_pending_at, outbox_counts, ticket_count
 
 STATES = ("triage", "new", "in_progress", "awaiting_info", "resolved", "closed", "rejected")
 OUTBOX_STATES = ("pending", "sending", "held", "failed", "sent")
@@ -46,21 +47,11 @@ async def snapshot(session: AsyncSession, core: Core) -> Snapshot:
     """Read the current numbers."""
     now = core.now()
     snap = Snapshot(now=now)
-    snap.tickets = {
-        str(state): int(n)
-        for state, n in (await session.execute(select(Ticket.state, func.count()).group_by(Ticket.state))).all()
-    }
-    snap.overdue = int((await session.execute(select(func.count()).where(open_at(now), overdue_at(now)))).scalar_one())
-    snap.hidden = int((await session.execute(select(func.count()).where(Ticket.hidden.is_(True)))).scalar_one())
-    snap.outbox = {
-        str(state): int(n)
-        for state, n in (
-            await session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state))
-        ).all()
-    }
-    oldest = (
-        await session.execute(select(func.min(OutboxMessage.created_at)).where(OutboxMessage.state == "pending"))
-    ).scalar_one()
+    snap.tickets = await ticket_counts(session, "state")
+    snap.overdue = await ticket_count(session, open_at(now), overdue_at(now))
+    snap.hidden = await hidden_ticket_count(session)
+    snap.outbox = await outbox_counts(session)
+    oldest = await oldest_pending_at(session)
     if oldest is not None:
         snap.oldest_pending_seconds = max(0.0, (now - oldest).total_seconds())
     lease = await session.get(Lease, LEASE_NAME)

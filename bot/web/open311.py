@@ -10,8 +10,6 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from aiohttp import web
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import load_only
 
 from bot.core import lifecycle
 from bot.core.authz import Actor
@@ -23,9 +21,10 @@ from bot.core.lifecycle import KINDS, OPEN_STATES, Draft, LifecycleError
 from bot.core.publication import display_names, is_restricted, iso_local, public_summary, public_text
 from bot.core.services import Core
 from bot.web.apikeys import verify_key
-from bot.web.common import Labels, lang_of, open311_status, public_only
+from bot.web.common import Labels, lang_of, open311_status
 from bot.web.public import site
-from storage.models import Ticket, TicketEvent
+from storage.models import Ticket
+from storage.web_queries import RequestFilters, extension_reasons, public_requests
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 DEFAULT_DAYS = 90
@@ -263,45 +262,34 @@ def _int(request: web.Request, name: str, default: int, maximum: int | None = No
     return min(int(raw), maximum) if maximum else int(raw)
 
 
-def _filters(request: web.Request, core: Core) -> list[ColumnElement[bool]]:
+def _filters(request: web.Request, core: Core) -> RequestFilters:
     """The spec's filters; service_request_id (comma-separated) overrides all the others."""
     q = request.query
     ids = [c for c in (normalize_code(x, core.prefix) for x in q.get("service_request_id", "").split(",") if x) if c]
     if q.get("service_request_id"):
-        return [Ticket.code.in_(ids)]
-    conds: list[ColumnElement[bool]] = []
+        return RequestFilters(codes=ids)
+    codes: list[str] | None = None
     if q.get("service_code"):
         codes = [c.strip() for c in q["service_code"].split(",") if c.strip()]
         unknown = [c for c in codes if c not in core.rules.topics_by_id]
         if unknown:
             raise Open311Error(404, f"service_code '{unknown[0]}' not found")
-        conds.append(Ticket.topic_id.in_(codes))
     start = _when(q["start_date"], "start_date") if q.get("start_date") else None
     end = _when(q["end_date"], "end_date") if q.get("end_date") else None
     if start is None and end is None:
         start = core.now() - timedelta(days=DEFAULT_DAYS)
     if start is not None and end is not None and start > end:
         raise Open311Error(400, "start_date must not be after end_date")
-    if start is not None:
-        conds.append(Ticket.created_at >= start)
-    if end is not None:
-        conds.append(Ticket.created_at <= end)
+    states: Sequence[str] | None = None
     if q.get("status"):
         statuses = {x.strip() for x in q["status"].split(",") if x.strip()}
         if not statuses <= {"open", "closed"}:
             raise Open311Error(400, "status must be open, closed or open,closed")
         if statuses == {"open"}:
-            conds.append(Ticket.state.in_(sorted(OPEN_STATES)))
+            states = sorted(OPEN_STATES)
         elif statuses == {"closed"}:
-            conds.append(Ticket.state.in_(CLOSED_STATES))
-    return conds
-
-
-_COLUMNS = (
-    "id", "code", "kind", "state", "topic_id", "agency_id", "identity_id", "text", "contact_name", "contact_phone",
-    "company", "tax_code", "commune_code", "confidential", "consent_publish", "publish_company", "hidden",
-    "outcome", "created_at", "updated_at", "answer_due_at",
-)  # fmt: skip
+            states = CLOSED_STATES
+    return RequestFilters(topic_ids=codes, created_from=start, created_to=end, states=states)
 
 
 @dataclass
@@ -311,35 +299,12 @@ class _Found:
     extension_reason: str | None
 
 
-async def _load(core: Core, conds: Sequence[ColumnElement[bool]], page: int, size: int) -> list[_Found]:
+async def _load(core: Core, filters: RequestFilters, page: int, size: int) -> list[_Found]:
     """A page of public tickets with their submitters' display names and the reason of their extension."""
     async with core.maker() as session:
-        rows = (
-            (
-                await session.execute(
-                    select(Ticket)
-                    .options(load_only(*(getattr(Ticket, c) for c in _COLUMNS)))
-                    .where(public_only(), *conds)
-                    .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-                    .offset((page - 1) * size)
-                    .limit(size)
-                )
-            )
-            .scalars()
-            .all()
-        )
+        rows = await public_requests(session, filters, page, size)
         names = await display_names(session, rows)
-        reasons = dict(
-            (
-                await session.execute(
-                    select(TicketEvent.ticket_id, TicketEvent.reason).where(
-                        TicketEvent.action == "extended", TicketEvent.ticket_id.in_([tk.id for tk in rows])
-                    )
-                )
-            )
-            .tuples()
-            .all()
-        )
+        reasons = await extension_reasons(session, [tk.id for tk in rows])
     return [_Found(tk, names.get(tk.id, []), reasons.get(tk.id)) for tk in rows]
 
 
@@ -350,13 +315,13 @@ async def requests_list(request: web.Request) -> web.Response:
     """
     s = site(request)
     fmt = _format(request)
-    conds = _filters(request, s.core)
+    filters = _filters(request, s.core)
     page = _int(request, "page", 1)
     size = _int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     lang = lang_of(request)
 
     async def compute() -> bytes:
-        found = await _load(s.core, conds, page, size)
+        found = await _load(s.core, filters, page, size)
         items = [request_record(s.core, f.ticket, f.names, f.extension_reason, lang) for f in found]
         return serialize(fmt, "service_requests", "request", items)
 
@@ -370,7 +335,7 @@ async def request_one(request: web.Request) -> web.Response:
     code = normalize_code(request.match_info["code"], s.core.prefix)
     if code is None:
         raise Open311Error(404, f"service_request_id '{request.match_info['code']}' not found")
-    found = await _load(s.core, [Ticket.code == code], 1, 1)
+    found = await _load(s.core, RequestFilters(codes=[code]), 1, 1)
     if not found:
         raise Open311Error(404, f"service_request_id '{code}' not found")
     f = found[0]

@@ -10,14 +10,14 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select
 
 from bot.core.i18n import t
 from bot.core.publication import display_names, public_record
 from bot.core.services import Core
-from bot.web.common import Labels, lang_of, open311_status, public_only, render
+from bot.web.common import Labels, lang_of, open311_status, render
 from bot.web.public import site
-from storage.models import Ticket, TicketEvent
+from storage.models import Ticket
+from storage.web_queries import hidden_ticket_count, hide_event_count, public_tickets_after
 
 BATCH = 1000
 # (field, type) in file order; the meaning of each is the catalog key web_field_<field>.
@@ -73,15 +73,7 @@ async def batches(core: Core) -> AsyncIterator[list[dict[str, Any]]]:
     last_id = 0
     while True:
         async with core.maker() as session:
-            rows = (
-                (
-                    await session.execute(
-                        select(Ticket).where(public_only(), Ticket.id > last_id).order_by(Ticket.id).limit(BATCH)
-                    )
-                )
-                .scalars()
-                .all()
-            )
+            rows = await public_tickets_after(session, last_id, BATCH)
             if not rows:
                 return
             names = await display_names(session, rows)
@@ -133,10 +125,8 @@ async def open_data_page(request: web.Request) -> web.Response:
     s = site(request)
     lang = lang_of(request)
     async with s.core.maker() as session:
-        hidden = int((await session.execute(select(func.count()).where(Ticket.hidden.is_(True)))).scalar_one())
-        hide_events = int(
-            (await session.execute(select(func.count()).where(TicketEvent.action == "hidden"))).scalar_one()
-        )
+        hidden = await hidden_ticket_count(session)
+        hide_events = await hide_event_count(session)
     html = render(
         s.env,
         request,

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from jinja2 import Environment
-from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import lifecycle
@@ -34,12 +33,12 @@ from bot.web.common import (
     make_environment,
     open311_status,
     page_number,
-    public_only,
     render,
     url_for,
 )
 from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.models import Ticket, TicketEvent
+from storage.web_queries import latest_answers, scorecard_tickets
 
 PAGE_SIZE = 20
 LATEST = 10
@@ -129,18 +128,7 @@ def _by_rate(groups: list[GroupStats]) -> list[GroupStats]:
 
 
 async def _latest(session: AsyncSession, core: Core, lang: str) -> list[dict[str, Any]]:
-    rows = (
-        (
-            await session.execute(
-                select(Ticket)
-                .where(public_only(), Ticket.state.in_(ANSWERED), Ticket.resolved_at.is_not(None))
-                .order_by(Ticket.resolved_at.desc())
-                .limit(LATEST)
-            )
-        )
-        .scalars()
-        .all()
-    )
+    rows = await latest_answers(session, ANSWERED, LATEST)
     names = await display_names(session, rows)
     labels = Labels(core, lang)
     out = []
@@ -276,27 +264,6 @@ async def lookup(request: web.Request) -> web.Response:
     raise web.HTTPFound(url_for(f"/t/{code}", lang_of(request)))
 
 
-async def _ticket_rows(
-    session: AsyncSession, where: ColumnElement[bool], start: datetime | None, page: int
-) -> tuple[int, list[Ticket]]:
-    conds = [public_only(), where] + ([Ticket.created_at >= start] if start is not None else [])
-    count = int((await session.execute(select(func.count()).select_from(Ticket).where(*conds))).scalar_one())
-    rows = (
-        (
-            await session.execute(
-                select(Ticket)
-                .where(*conds)
-                .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-                .offset((page - 1) * PAGE_SIZE)
-                .limit(PAGE_SIZE)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    return count, list(rows)
-
-
 async def _scorecard(request: web.Request, by: str, key: str) -> web.Response:
     s = site(request)
     lang, days = lang_of(request), period(request)
@@ -304,9 +271,9 @@ async def _scorecard(request: web.Request, by: str, key: str) -> web.Response:
     page = page_number(request)
     stats = await period_stats(s, days)
     total = next((g for g in stats[by] if g.key == key), None)
-    where = Ticket.agency_id == key if by == "agency" else Ticket.topic_id == key
+    column: Literal["agency_id", "topic_id"] = "agency_id" if by == "agency" else "topic_id"
     async with s.core.maker() as session:
-        count, rows = await _ticket_rows(session, where, _start(s.core, days), page)
+        count, rows = await scorecard_tickets(session, column, key, _start(s.core, days), page, PAGE_SIZE)
     pages = max(1, -(-count // PAGE_SIZE))
     if page > pages:
         raise web.HTTPNotFound()

@@ -8,9 +8,9 @@ import signal
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.config import Config
+from storage.web_queries import ping
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -33,7 +33,7 @@ async def healthz(request: web.Request) -> web.Response:
     app = request.app[APP_KEY]
     try:
         async with app.core.maker() as session:
-            await session.execute(text("SELECT 1"))
+            await ping(session)
     except Exception as exc:  # any database failure means unhealthy
         return web.json_response({"status": "error", "database": type(exc).__name__}, status=503)
     return web.json_response({"status": "ok", "database": "ok"})
