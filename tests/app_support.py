@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from bot.app import App, build, stop
+from handlers import dispatch
 from tests.conftest import FakeClock, make_config
 
 
@@ -20,3 +21,14 @@ async def console_app(db_url: str, clock: FakeClock, **overrides: object) -> Asy
         yield app
     finally:
         await stop(app)
+
+
+@contextmanager
+def temporary_command(name: str, handler: dispatch.Command) -> Iterator[str]:
+    """A business command that exists only inside the block (for handlers written by a test)."""
+    dispatch.register(name, handler, dispatch.BUSINESS_COMMANDS)
+    try:
+        yield name
+    finally:
+        del dispatch.BUSINESS_COMMANDS[name]
+        del dispatch.COMMANDS[name]

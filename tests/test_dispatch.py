@@ -11,9 +11,9 @@ from bot.app import App
 from bot.channels.base import Incoming
 from bot.core.i18n import t
 from bot.core.lifecycle import LifecycleError, get_ticket
-from handlers import dispatch
 from handlers.context import Ctx
 from storage.models import DialogState, Identity, OutboxMessage, Ticket
+from tests.app_support import temporary_command
 from tests.console_driver import ConsoleDriver
 from tests.test_console import TEXT, button, submit_tax_complaint
 
@@ -29,10 +29,8 @@ async def _half_done_then_refused(ctx: Ctx, _arg: str) -> None:
 
 @pytest.fixture
 def refusing_command() -> Iterator[str]:
-    dispatch.register("/thu_loi", _half_done_then_refused, dispatch.BUSINESS_COMMANDS)
-    yield "/thu_loi"
-    del dispatch.BUSINESS_COMMANDS["/thu_loi"]
-    del dispatch.COMMANDS["/thu_loi"]
+    with temporary_command("/thu_loi", _half_done_then_refused) as name:
+        yield name
 
 
 async def test_a_refused_handler_leaves_nothing_but_a_polite_answer(app: App, refusing_command: str) -> None:

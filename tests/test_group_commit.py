@@ -13,9 +13,9 @@ from bot.channels.base import Incoming, Outgoing
 from bot.core import notify
 from bot.core.i18n import t
 from bot.core.lifecycle import LifecycleError
-from handlers import dispatch
 from handlers.context import Ctx
 from storage.models import DialogState, Identity, OutboxMessage, ProcessedEvent
+from tests.app_support import temporary_command
 from tests.test_dispatch import _half_done_then_refused
 
 
@@ -25,10 +25,8 @@ def _msg(user: str, text: str, event_id: str) -> Incoming:
 
 @pytest.fixture
 def refusing_command() -> Iterator[str]:
-    dispatch.register("/thu_loi_nhom", _half_done_then_refused, dispatch.BUSINESS_COMMANDS)
-    yield "/thu_loi_nhom"
-    del dispatch.BUSINESS_COMMANDS["/thu_loi_nhom"]
-    del dispatch.COMMANDS["/thu_loi_nhom"]
+    with temporary_command("/thu_loi_nhom", _half_done_then_refused) as name:
+        yield name
 
 
 async def _replies(app: App, user: str) -> list[str]:
@@ -78,16 +76,12 @@ async def test_a_failing_event_fails_alone(app: App) -> None:
     async def broken(_ctx: object, _arg: str) -> None:
         raise RuntimeError("boom")
 
-    dispatch.register("/hong", broken, dispatch.BUSINESS_COMMANDS)
-    try:
+    with temporary_command("/hong", broken):
         results = await asyncio.gather(
             app.dispatcher.handle_grouped(_msg("b1", "/start", "f-1")),
             app.dispatcher.handle_grouped(_msg("b2", "/hong", "f-2")),
             return_exceptions=True,
         )
-    finally:
-        del dispatch.BUSINESS_COMMANDS["/hong"]
-        del dispatch.COMMANDS["/hong"]
     assert results[0] is True
     assert isinstance(results[1], RuntimeError)
     assert len(await _replies(app, "b1")) == 1
@@ -116,16 +110,12 @@ async def _refused_inside_a_savepoint(ctx: Ctx, _arg: str) -> None:
 
 @pytest.mark.parametrize("grouped", [True, False])
 async def test_notices_of_a_refused_savepoint_are_never_sent(app: App, grouped: bool) -> None:
-    dispatch.register("/thu_diem_luu", _refused_inside_a_savepoint, dispatch.BUSINESS_COMMANDS)
-    try:
+    with temporary_command("/thu_diem_luu", _refused_inside_a_savepoint):
         events = [_msg("s1", "/thu_diem_luu", "s-1"), _msg("s2", "/start", "s-2")]
         if grouped:
             assert await asyncio.gather(*(app.dispatcher.handle_grouped(m) for m in events)) == [True, True]
         else:
             assert [await app.dispatcher.handle(m) for m in events] == [True, True]
-    finally:
-        del dispatch.BUSINESS_COMMANDS["/thu_diem_luu"]
-        del dispatch.COMMANDS["/thu_diem_luu"]
     assert await _replies(app, "s1") == [t("err_bad_transition", "vi", state=t("state_closed", "vi"))]
     assert await _replies(app, "s2") == [t("greeting", "vi")]
 
