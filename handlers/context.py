@@ -86,12 +86,10 @@ class Ctx:
 
     async def attempt(self, action: Callable[[], Awaitable[T]]) -> T | LifecycleError:
         """Run a core action in a savepoint: its result, or (all of it undone) the refusal."""
-        mark = notify.batch_mark(self.session)
         try:
-            async with self.session.begin_nested():
+            async with notify.savepoint(self.session):
                 return await action()
         except LifecycleError as err:
-            notify.drop_batched_since(self.session, mark)
             # rolling back the savepoint expired what it had changed; reload the sender for the reply
             self.dialog_row, self.dialog_known = None, False
             for row in (self.identity, self.officer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Integer, bindparam, exists, or_, select, update
+from sqlalchemy import CursorResult, Integer, Table, bindparam, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -89,6 +89,17 @@ async def move_chat(session: AsyncSession, channel: str, old: str, new: str) -> 
 
 
 # -- outbox ---------------------------------------------------------------------------------------------
+# a Core insert on the table, built once: executemany in one round trip (the ORM would insert row by row
+# on SQLite to fetch each new id, which nobody needs)
+_INSERT_OUTBOX = insert(cast(Table, OutboxMessage.__table__))
+
+
+async def add_outbox_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert outbox rows (column values, all with the same keys) in one statement."""
+    if rows:
+        await session.execute(_INSERT_OUTBOX, rows)
+
+
 async def dedupe_key_used(session: AsyncSession, key: str) -> bool:
     """Whether an outbox row with this dedupe key exists."""
     query = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)

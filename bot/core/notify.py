@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Attachment as OutAttachment
@@ -16,13 +16,11 @@ from bot.core.fmt import fmt_date
 from bot.core.i18n import t
 from bot.core.publication import display_names, feed_text
 from bot.core.services import Core
+from storage import delivery
 from storage.models import Agency, Attachment, Identity, KeyValue, OutboxMessage, Ticket
 
 WORKING_GROUP_KEY = "working_group_chat"
 BATCH_KEY = "outbox_batch"  # in session.info: the rows enqueued inside `batched`, in order
-# a Core insert on the table, built once: executemany in one round trip (the ORM would insert row by row
-# on SQLite to fetch each new id, which nobody needs)
-INSERT_OUTBOX = insert(cast(Table, OutboxMessage.__table__))
 
 
 def enqueue(
@@ -76,20 +74,21 @@ async def batched(session: AsyncSession) -> AsyncIterator[None]:
         yield
     finally:
         session.info.pop(BATCH_KEY, None)
-    if rows:
-        await session.execute(INSERT_OUTBOX, rows)
+    await delivery.add_outbox_rows(session, rows)
 
 
-def batch_mark(session: AsyncSession) -> int:
-    """How many rows wait in the current batch (for `drop_batched_since` when a savepoint is undone)."""
-    return len(session.info.get(BATCH_KEY, ()))
-
-
-def drop_batched_since(session: AsyncSession, mark: int) -> None:
-    """Forget the rows batched after `mark`: their savepoint was rolled back, as added rows would be."""
+@asynccontextmanager
+async def savepoint(session: AsyncSession) -> AsyncIterator[None]:
+    """A savepoint whose rollback also forgets the rows batched inside it, as it would rows already added."""
     batch: list[dict[str, Any]] | None = session.info.get(BATCH_KEY)
-    if batch is not None:
-        del batch[mark:]
+    mark = len(batch) if batch is not None else 0
+    try:
+        async with session.begin_nested():
+            yield
+    except BaseException:
+        if batch is not None:
+            del batch[mark:]
+        raise
 
 
 def kind_label(kind: str, lang: str = "vi") -> str:
