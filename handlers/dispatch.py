@@ -205,9 +205,7 @@ class Dispatcher:
 
     async def _process(self, session: AsyncSession, msg: Incoming, refused: LifecycleError | None) -> bool:
         """Record the event id, then route the event (or only explain its refusal); False for a duplicate."""
-        if msg.event_id is not None and not await queries.record_event(
-            session, msg.channel, msg.event_id, self.core.now()
-        ):
+        if not (await _first_times(session, [msg], self.core.now()))[0]:
             return False
         await self._route_one(session, msg, refused)
         return True

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import CursorResult, Select, String, Table, and_, bindparam, false, func, literal, select, update
+from sqlalchemy import Select, String, Table, and_, bindparam, false, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,19 +33,10 @@ Sender = tuple[Officer | None, DialogState | None, Identity | None]
 # -- events ---------------------------------------------------------------------------------------------
 # a Core insert on the table: values passed with an ORM entity's insert would make it an ORM bulk insert
 _EVENTS = cast(Table, ProcessedEvent.__table__)
-_RECORD_EVENT = {
-    "postgresql": pg_insert(_EVENTS).on_conflict_do_nothing(),
-    "sqlite": sqlite_insert(_EVENTS).on_conflict_do_nothing(),
+_RECORD_EVENTS = {
+    name: insert(_EVENTS).on_conflict_do_nothing().returning(_EVENTS.c.channel, _EVENTS.c.event_id)
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
-_RECORD_EVENTS = {name: stmt.returning(_EVENTS.c.channel, _EVENTS.c.event_id) for name, stmt in _RECORD_EVENT.items()}
-
-
-async def record_event(session: AsyncSession, channel: str, event_id: str, now: datetime) -> bool:
-    """Record an event id in one statement; False when it was already there (a redelivery)."""
-    stmt = _RECORD_EVENT[session.get_bind().dialect.name]
-    values = {"channel": channel, "event_id": event_id, "processed_at": now}
-    result = cast(CursorResult[Any], await session.execute(stmt, values))
-    return result.rowcount == 1
 
 
 async def record_events(session: AsyncSession, keys: Iterable[tuple[str, str]], now: datetime) -> set[tuple[str, str]]:
