@@ -263,7 +263,7 @@ def _same_album(ctx: Ctx, data: dict[str, Any]) -> bool:
 
     Telegram delivers an album as one message per photo; the first is answered, the rest are added quietly.
     """
-    album = ctx.msg.extras.get("media_group_id")
+    album = ctx.msg.album
     same = album is not None and data.get("album") == album
     data["album"] = album
     return same

@@ -55,6 +55,7 @@ class Incoming:
     event_id: str | None = None
     display_name: str = ""
     language_hint: str | None = None
+    album: str | None = None  # messages the user sent together as one (a Telegram album) share this id
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -332,10 +332,7 @@ class TelegramChannel:
             event_id=str(update.update_id),
             display_name=user.full_name,
             language_hint=(user.language_code or "")[:2] or None,
-            extras={
-                "is_forum": bool(chat.is_forum),
-                "message_id": msg.message_id,
-                "media_group_id": msg.media_group_id,
-            },
+            album=msg.media_group_id,
+            extras={"is_forum": bool(chat.is_forum), "message_id": msg.message_id},
             **fields,
         )
