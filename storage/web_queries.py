@@ -51,7 +51,6 @@ async def scorecard_tickets(
 
 
 # -- open data ------------------------------------------------------------------------------------------
-_HIDDEN_COUNT = select(func.count()).where(Ticket.hidden.is_(True))
 _HIDE_EVENT_COUNT = select(func.count()).where(TicketEvent.action == "hidden")
 
 
@@ -63,7 +62,7 @@ async def public_tickets_after(session: AsyncSession, last_id: int, limit: int) 
 
 async def hidden_ticket_count(session: AsyncSession) -> int:
     """How many tickets are hidden from public view."""
-    return int((await session.execute(_HIDDEN_COUNT)).scalar_one())
+    return await ticket_count(session, Ticket.hidden.is_(True))
 
 
 async def hide_event_count(session: AsyncSession) -> int:
