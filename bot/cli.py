@@ -1,4 +1,4 @@
-"""The `pcibot` command: run, web, db, route, import, export, digest, report, sla, apikey."""
+"""The `pcibot` command: run, web, db, route, import, export, digest, report, sla, purge, backup, apikey."""
 
 from __future__ import annotations
 
@@ -142,6 +142,45 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(_with_app(config, go))
+
+
+def cmd_purge(config: Config, args: argparse.Namespace) -> int:
+    """Anonymise the personal data of tickets closed before the retention period."""
+    from bot.core.fmt import fmt_date
+    from bot.core.retention import purge
+
+    days = config.retention_days if args.older_than is None else args.older_than
+    if days < 1:
+        print("Số ngày lưu giữ phải là số nguyên dương, ví dụ: pcibot purge --older-than 1825", file=sys.stderr)
+        return 2
+
+    async def go(app: App) -> int:
+        result = await purge(app.core, days, dry_run=args.dry_run)
+        before = fmt_date(result.cutoff)
+        if args.dry_run:
+            print(f"Sẽ ẩn danh {result.tickets} phiếu đã đóng trước {before} (chưa thay đổi gì).")
+        else:
+            print(
+                f"Đã ẩn danh {result.tickets} phiếu đã đóng trước {before} và {result.identities} tài khoản chat "
+                "không còn phiếu nào; nhật ký xử lý vẫn giữ."
+            )
+        return 0
+
+    return asyncio.run(_with_app(config, go))
+
+
+def cmd_backup(config: Config, args: argparse.Namespace) -> int:
+    """Online backup of the SQLite database to FILE."""
+    from bot.core.fmt import fmt_int
+    from storage.backup import BackupError, backup_sqlite
+
+    try:
+        size = backup_sqlite(config.database_url, Path(args.file))
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Đã sao lưu cơ sở dữ liệu vào {args.file} ({fmt_int(size)} byte).")
+    return 0
 
 
 def cmd_zalo_token(config: Config, _args: argparse.Namespace) -> int:
@@ -314,6 +353,15 @@ def build_parser() -> argparse.ArgumentParser:
     sla_cmd.add_argument("action", choices=["report"])
     sla_cmd.add_argument("--at", metavar="ISO-TIME", help="moment to evaluate (Vietnam time without offset)")
     sla_cmd.set_defaults(fn=cmd_sla)
+    purge_cmd = sub.add_parser("purge", help="anonymise personal data of tickets closed before the retention period")
+    purge_cmd.add_argument(
+        "--older-than", type=int, metavar="DAYS", help="days since closing (default PCIBOT_RETENTION_DAYS, 1825)"
+    )
+    purge_cmd.add_argument("--dry-run", action="store_true", help="only count what would be anonymised")
+    purge_cmd.set_defaults(fn=cmd_purge)
+    backup = sub.add_parser("backup", help="consistent copy of the live SQLite database (PostgreSQL: pg_dump)")
+    backup.add_argument("file", help="where to write the copy (must not exist)")
+    backup.set_defaults(fn=cmd_backup)
     sub.add_parser("zalo-token", help="store a new Zalo OA refresh token read from stdin").set_defaults(
         fn=cmd_zalo_token
     )

@@ -59,6 +59,7 @@ class Config(BaseModel):
     sweep_seconds: float | None = None
     console: bool | None = None
     log_level: str = "INFO"
+    retention_days: int = 1825
 
     @classmethod
     def from_env(cls) -> Config:
@@ -97,6 +98,7 @@ class Config(BaseModel):
             sweep_seconds=float(sweep) if sweep else None,
             console=None if console is None else console.lower() in {"1", "true", "yes"},
             log_level=env.get("PCIBOT_LOG_LEVEL", "INFO"),
+            retention_days=int(env.get("PCIBOT_RETENTION_DAYS", "1825")),
         )
 
     @property
