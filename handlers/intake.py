@@ -21,6 +21,7 @@ from bot.core.i18n import LANGUAGES, t
 from bot.core.language import detect_language
 from bot.core.lifecycle import Draft, LifecycleError
 from bot.core.notify import agency_label, kind_label, topic_label
+from bot.core.split import split_offer
 from handlers.context import Ctx
 from storage import queries
 from storage.models import Ticket
@@ -318,22 +319,50 @@ async def _next_optional(ctx: Ctx, data: dict[str, Any], after: str | None) -> N
     ctx.say("ask_confidential", _yes_no(ctx.lang, "conf"))
 
 
-async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
-    core = ctx.core
+def _parts(ctx: Ctx, data: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """(text, topic) of each ticket the business is about to send: one, or two after a split."""
+    if data.get("split"):
+        return [(text, topic) for text, topic in data["parts"]]
     if "topic" not in data:
-        decision = core.router.route(data["text"])
+        decision = ctx.core.router.route(data["text"])
         data["topic"] = None if decision.topic == "unclassified" else decision.topic
-    topic = data["topic"]
+    return [(data["text"], data["topic"])]
+
+
+def _agency_for(ctx: Ctx, data: dict[str, Any], topic: str | None) -> str:
     if data.get("kind") == "to_cao":
-        agency = lifecycle.MISCONDUCT_AGENCY
-    elif topic:
-        agency = core.rules.topic(topic).lead
-    else:
-        agency = core.coordinator_agency
+        return lifecycle.MISCONDUCT_AGENCY
+    return ctx.core.rules.topic(topic).lead if topic else ctx.core.coordinator_agency
+
+
+async def _offer_split(ctx: Ctx, data: dict[str, Any]) -> bool:
+    """Two issues for two agencies in one message: ask once whether to send two tickets (True: asked)."""
+    if "split" in data or "topic" in data or data.get("kind") == "to_cao":
+        return False
+    offer = split_offer(ctx.core.router, data["text"])
+    data["split"] = False
+    if offer is None:
+        return False
+    first, second = offer
+    data["parts"] = [[part.text, part.decision.topic] for part in offer]
+    await ctx.set_dialog("split", data)
+    ctx.say(
+        "ask_split",
+        [[Button(t("btn_split", ctx.lang), "split:yes")], [Button(t("btn_no_split", ctx.lang), "split:no")]],
+        first=first.text[:200],
+        first_agency=agency_label(ctx.core, first.decision.agency),
+        second=second.text[:200],
+        second_agency=agency_label(ctx.core, second.decision.agency),
+    )
+    return True
+
+
+def _card(ctx: Ctx, data: dict[str, Any], text: str, topic: str | None) -> str:
+    core = ctx.core
+    agency = _agency_for(ctx, data, topic)
     _, answer_days = core.rules.sla.sla_for(data.get("kind", "phan_anh"), topic)
     due = core.calendar.add_working_days(core.now(), answer_days)
-    await ctx.set_dialog("confirm", data)
-    summary = t(
+    return t(
         "confirm_card",
         ctx.lang,
         kind=kind_label(data.get("kind", "phan_anh"), ctx.lang),
@@ -341,14 +370,24 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
         agency=agency_label(core, agency),
         due=fmt_date(due),
         days=answer_days,
-        text=data["text"][:500],
+        text=text[:500],
         files=len(data.get("attachments", [])),
         contact=", ".join(x for x in (data.get("name"), data.get("phone"), data.get("company")) if x),
         confidential=t("btn_yes" if data.get("confidential") else "btn_no", ctx.lang),
         consent=t("btn_yes" if data.get("consent") else "btn_no", ctx.lang),
     )
+
+
+async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
+    if await _offer_split(ctx, data):
+        return
+    parts = _parts(ctx, data)
+    cards = [_card(ctx, data, text, topic) for text, topic in parts]
+    if len(cards) > 1:
+        cards = [f"{t('confirm_part', ctx.lang, n=n, total=len(cards))}\n{card}" for n, card in enumerate(cards, 1)]
+    await ctx.set_dialog("confirm", data)
     ctx.reply(
-        summary,
+        "\n\n".join(cards),
         [
             [Button(t("btn_send", ctx.lang), "confirm:send")],
             [Button(t("btn_other_topic", ctx.lang), "confirm:topic")],
@@ -359,35 +398,36 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
 
 async def _save(ctx: Ctx, data: dict[str, Any]) -> None:
     assert ctx.identity is not None
-    draft = Draft(
-        text=data["text"],
-        kind=data.get("kind", "phan_anh"),
-        source=ctx.msg.channel,
-        identity_id=ctx.identity.id,
-        language=ctx.lang,
-        contact_name=data.get("name"),
-        contact_phone=data.get("phone"),
-        company=data.get("company"),
-        tax_code=data.get("tax_code"),
-        commune_code=data.get("commune"),
-        confidential=bool(data.get("confidential")),
-        consent_publish=bool(data.get("consent")),
-        topic_id=data.get("topic"),
-        auto_route=False,  # save what the business confirmed, even "no topic"
-        attachments=[(k, r, n) for k, r, n in data.get("attachments", [])],
-    )
-    ticket = await lifecycle.submit(ctx.session, ctx.core, draft, ctx.actor)
+    for text, topic in _parts(ctx, data):
+        draft = Draft(
+            text=text,
+            kind=data.get("kind", "phan_anh"),
+            source=ctx.msg.channel,
+            identity_id=ctx.identity.id,
+            language=ctx.lang,
+            contact_name=data.get("name"),
+            contact_phone=data.get("phone"),
+            company=data.get("company"),
+            tax_code=data.get("tax_code"),
+            commune_code=data.get("commune"),
+            confidential=bool(data.get("confidential")),
+            consent_publish=bool(data.get("consent")),
+            topic_id=topic,
+            auto_route=False,  # save what the business confirmed, even "no topic"
+            attachments=[(k, r, n) for k, r, n in data.get("attachments", [])],
+        )
+        ticket = await lifecycle.submit(ctx.session, ctx.core, draft, ctx.actor)
+        _, days = ctx.core.rules.sla.sla_for(ticket.kind, ticket.topic_id)
+        key = "receipt_triage" if ticket.state == "triage" else "receipt"
+        ctx.say(
+            key,
+            code=ticket.code,
+            kind=kind_label(ticket.kind, ctx.lang).lower(),  # mid-sentence: "đã tiếp nhận phản ánh của …"
+            agency=agency_label(ctx.core, ticket.agency_id),
+            due=fmt_date(ticket.answer_due_at),
+            days=days,
+        )
     await ctx.clear_dialog()
-    _, days = ctx.core.rules.sla.sla_for(ticket.kind, ticket.topic_id)
-    key = "receipt_triage" if ticket.state == "triage" else "receipt"
-    ctx.say(
-        key,
-        code=ticket.code,
-        kind=kind_label(ticket.kind, ctx.lang).lower(),  # mid-sentence: "đã tiếp nhận phản ánh của …"
-        agency=agency_label(ctx.core, ticket.agency_id),
-        due=fmt_date(ticket.answer_due_at),
-        days=days,
-    )
 
 
 async def dialog_step(ctx: Ctx, step: str, data: dict[str, Any]) -> None:
@@ -498,12 +538,20 @@ async def dialog_step(ctx: Ctx, step: str, data: dict[str, Any]) -> None:
         elif button == "confirm:cancel":
             await cancel(ctx, "")
         elif button == "confirm:topic":
+            data["split"] = False  # choosing the field by hand sends one ticket
             await ctx.set_dialog("pick_topic", data)
             rows = [[Button(topic_label(ctx.core, tp.id, lang), f"topic:{tp.id}")] for tp in ctx.core.rules.topics]
             rows.append([Button(t("topic_none", lang), "topic:none")])
             ctx.say("ask_topic", rows)
         else:
             await _confirm(ctx, data)
+        return
+    if step == "split":
+        if button in {"split:yes", "split:no"}:
+            data["split"] = button == "split:yes"
+        else:
+            del data["split"]  # anything else: the question again
+        await _confirm(ctx, data)
         return
     if step == "pick_topic":
         if button and button.startswith("topic:"):

@@ -124,6 +124,10 @@ class Router:
             for table, sign in ((topic.phrases, 1.0), (topic.negative, -1.0)):
                 for text, weight in table.items():
                     self._add(text, t_idx, sign * weight)
+        # small talk and private matters score as one more row after the topics; when it wins, triage
+        self._off_topic = len(self._topic_ids)
+        for text, weight in rules.off_topic.phrases.items():
+            self._add(text, self._off_topic, weight)
         self._max_weight: float = max((abs(p.weight) for ps in self._index.values() for p in ps), default=1.0)
         # Typo correction: single-deletion neighbourhoods of the words used in phrases (SymSpell-style).
         self._deletes: dict[str, set[str]] = {}
@@ -246,8 +250,8 @@ class Router:
         hits.sort(key=lambda h: (h.start, h.end))
 
         n_topics = len(self._topic_ids)
-        scores = [0.0] * n_topics
-        strongest = [0.0] * n_topics
+        scores = [0.0] * (n_topics + 1)
+        strongest = [0.0] * (n_topics + 1)
         seen: set[tuple[int, str]] = set()
         matched: list[str] = []
         for h in hits:
@@ -271,7 +275,10 @@ class Router:
         score_map = {self._topic_ids[k]: round(scores[k], 3) for k in order if scores[k] > 0}
 
         classified = top > 0 and top >= self._min_score and strongest[best] >= self._min_evidence
-        if self._knn is not None and (not classified or top < self._knn_weak):
+        if scores[self._off_topic] >= max(top, self._min_evidence):  # "đổi tiền ở đâu tỷ giá tốt": not ours
+            score_map["off_topic"] = round(scores[self._off_topic], 3)
+            classified = False
+        elif self._knn is not None and (not classified or top < self._knn_weak):
             fallback = self._neighbours(text, best if classified else -1, scores, matched, score_map)
             if fallback is not None:
                 return fallback

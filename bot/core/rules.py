@@ -273,6 +273,12 @@ class Topic(_Model):
         return self.name
 
 
+class OffTopic(_Model):
+    """Phrases of small talk and private matters (money exchange, gold prices, jobs…): they send an item to triage."""
+
+    phrases: dict[str, Weight] = Field(default_factory=dict)
+
+
 Loc = tuple[str | int, ...]
 
 
@@ -287,6 +293,7 @@ class Rules(_Model):
     reminders: ReminderRules = Field(default_factory=ReminderRules)
     agencies: Annotated[list[Agency], Field(min_length=1)]
     topics: Annotated[list[Topic], Field(min_length=1)]
+    off_topic: OffTopic = Field(default_factory=OffTopic)
     _agencies_by_id: dict[str, Agency] = PrivateAttr(default_factory=dict)
     _topics_by_id: dict[str, Topic] = PrivateAttr(default_factory=dict)
     _source: str = PrivateAttr(default="routing_rules.yaml")
@@ -376,6 +383,10 @@ def _missing(section: str, what: str, required: tuple[str, ...], seen: set[str])
     return [((section,), f"missing required {what} '{r}'") for r in required if r not in seen]
 
 
+def _empty_phrases(loc: Loc, table: dict[str, float]) -> list[tuple[Loc, str]]:
+    return [((*loc, p), f"phrase {p!r} has no words") for p in table if not normalize(p) and not has_cjk(p)]
+
+
 def semantic_errors(rules: Rules) -> list[tuple[Loc, str]]:
     """Cross-field checks pydantic cannot express: ids exist and are unique, required ids present."""
     problems: list[tuple[Loc, str]] = []
@@ -394,10 +405,8 @@ def semantic_errors(rules: Rules) -> list[tuple[Loc, str]]:
             elif co == topic.lead:
                 problems.append((("topics", i, "co", j), f"'{co}' is already the lead agency"))
         for field in ("phrases", "negative"):
-            table: dict[str, float] = getattr(topic, field)
-            for phrase in table:
-                if not normalize(phrase) and not has_cjk(phrase):
-                    problems.append((("topics", i, field, phrase), f"phrase {phrase!r} has no words"))
+            problems += _empty_phrases(("topics", i, field), getattr(topic, field))
+    problems += _empty_phrases(("off_topic", "phrases"), rules.off_topic.phrases)
     problems += _missing("topics", "topic", REQUIRED_TOPIC_IDS, seen_topics)
     if rules.settings.coordinator_agency not in seen:
         problems.append(

@@ -175,6 +175,12 @@ MESSAGES: dict[str, str] = {
     "btn_yes": "Yes",
     "btn_no": "No",
     "btn_skip": "Skip",
+    "btn_split": "Split into 2 items",
+    "btn_no_split": "Send as 1 item",
+    "ask_split": "Your message raises two issues for two different agencies:\n"
+    "1. {first} — {first_agency}\n2. {second} — {second_agency}\n"
+    "Would you like to split it into two items, so that each agency answers its own part?",
+    "confirm_part": "Item {n}/{total}",
     "btn_send": "Send",
     "btn_other_topic": "Choose another field",
     "btn_cancel": "Cancel",

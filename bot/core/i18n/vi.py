@@ -182,6 +182,12 @@ MESSAGES: dict[str, str] = {
     "btn_yes": "Có",
     "btn_no": "Không",
     "btn_skip": "Bỏ qua",
+    "btn_split": "Tách thành 2 phiếu",
+    "btn_no_split": "Gửi chung 1 phiếu",
+    "ask_split": "Nội dung của Quý doanh nghiệp có hai vấn đề thuộc hai cơ quan khác nhau:\n"
+    "1. {first} — {first_agency}\n2. {second} — {second_agency}\n"
+    "Quý doanh nghiệp có muốn tách thành hai phiếu để mỗi cơ quan trả lời phần việc của mình không?",
+    "confirm_part": "Phiếu {n}/{total}",
     "btn_send": "Gửi",
     "btn_other_topic": "Chọn lĩnh vực khác",
     "btn_cancel": "Hủy",

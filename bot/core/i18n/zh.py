@@ -163,6 +163,12 @@ MESSAGES: dict[str, str] = {
     "btn_yes": "是",
     "btn_no": "否",
     "btn_skip": "跳过",
+    "btn_split": "拆分为2条",
+    "btn_no_split": "合并为1条发送",
+    "ask_split": "贵企业的内容涉及两个不同机关负责的问题：\n"
+    "1. {first} — {first_agency}\n2. {second} — {second_agency}\n"
+    "是否拆分为两条，以便各机关分别答复？",
+    "confirm_part": "第 {n}/{total} 条",
     "btn_send": "发送",
     "btn_other_topic": "选择其他领域",
     "btn_cancel": "取消",
