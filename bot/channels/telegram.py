@@ -28,10 +28,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ContextTypes, TypeHandler
 
 from bot.channels.base import Attachment, Contact, Delivery, Incoming, Outgoing, SendResult
+from bot.channels.boundary import Refused, clean, load_object, record
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_limits import ChatRateLimiter, Limits
 from bot.channels.telegram_poll import ConfirmingPoller
 from bot.channels.telegram_send import NAME, Sender
+from bot.channels.telegram_update import parse_update
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ANSWERS_IN_FLIGHT = 4
+MAX_BODY = 1024 * 1024  # an update is a few KB; a media group or a long text stays far below
 
 PRIVATE_COMMANDS = {
     "vi": [
@@ -164,9 +167,9 @@ class TelegramChannel:
         self.ptb.add_handler(TypeHandler(Update, self._on_update))
         self.ptb.add_error_handler(self._on_error)
         self.sender = Sender(app, self.ptb.bot)
-        self._waiters: dict[int, asyncio.Future[bool]] = {}
+        self._in_flight: dict[int, asyncio.Future[bool]] = {}  # update id → committed?
         self._tasks: set[asyncio.Task[None]] = set()
-        self.poller = ConfirmingPoller(self.ptb.bot, self._submit, ALLOWED_UPDATES)
+        self.poller = ConfirmingPoller(self.ptb.bot, self._submit_polled, ALLOWED_UPDATES)
         self._polling: asyncio.Task[None] | None = None
         # a few button answers in flight at a time: hundreds at once would each open a pooled connection
         # (PTB's pool holds 256), and httpx re-checks every connection of its pool for each queued request
@@ -224,25 +227,39 @@ class TelegramChannel:
         if not self.ptb.running:
             return web.Response(status=503, text="starting or stopping")  # Telegram will redeliver
         try:
-            data = await request.json()
-            update = Update.de_json(data, self.ptb.bot)
-        except Exception:  # not an update: nothing to redeliver
-            return web.Response(status=400, text="bad update")
+            update = parse_update(load_object(await request.read(), MAX_BODY), self.ptb.bot)
+        except Refused as refused:  # a poison update: answered as received, or Telegram redelivers it for ever
+            record(NAME, refused)
+            return web.Response(text="refused")
         # answer 200 only once the update is committed, so Telegram redelivers what we lost
         ok = await self._submit(update)
         return web.Response(text="ok") if ok else web.Response(status=500, text="retry")
 
+    async def _submit_polled(self, update: Update) -> bool:
+        """A polled update through the same boundary as a webhook's (True for a refused one: confirm it)."""
+        try:
+            checked = parse_update(clean(update.to_dict()), self.ptb.bot)
+        except Refused as refused:
+            record(NAME, refused)
+            return True
+        return await self._submit(checked)
+
     async def _submit(self, update: Update) -> bool:
-        """Hand an update to PTB and wait until it is committed: True, or False if it failed or took over 30 s."""
-        done = asyncio.get_running_loop().create_future()
-        self._waiters[update.update_id] = done
-        await self.ptb.update_queue.put(update)
+        """Hand an update to PTB and wait until it is committed: True, or False if it failed or took over 30 s.
+
+        Copies of an update that is still in flight (Telegram redelivering, a client retrying) are not queued
+        again: they wait for the first copy's outcome, so each is answered as soon as that one is committed.
+        """
+        uid = update.update_id
+        done = self._in_flight.get(uid)
+        if done is None:
+            done = self._in_flight[uid] = asyncio.get_running_loop().create_future()
+            done.add_done_callback(lambda _: self._in_flight.pop(uid, None))
+            await self.ptb.update_queue.put(update)
         try:
             return bool(await asyncio.wait_for(asyncio.shield(done), timeout=30))
         except TimeoutError:
             return False
-        finally:
-            self._waiters.pop(update.update_id, None)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ok = False
@@ -256,9 +273,9 @@ class TelegramChannel:
                 await self._handle(incoming)
             ok = True
         finally:
-            waiter = self._waiters.get(update.update_id)
-            if waiter is not None and not waiter.done():
-                waiter.set_result(ok)
+            done = self._in_flight.get(update.update_id)
+            if done is not None and not done.done():
+                done.set_result(ok)
 
     async def _answer(self, update: Update) -> None:
         assert update.callback_query is not None
@@ -281,7 +298,8 @@ class TelegramChannel:
                 await asyncio.sleep(0.5 * (attempt + 1))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("telegram update failed: %r", update, exc_info=context.error)
+        uid = update.update_id if isinstance(update, Update) else None  # no texts or names in the log
+        log.error("telegram update %s failed", uid, exc_info=context.error)
 
     def to_incoming(self, update: Update) -> Incoming | None:
         """The channel-neutral form of an update, or None for what the bot ignores."""

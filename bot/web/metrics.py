@@ -1,8 +1,10 @@
 """/metrics for Prometheus: tickets by state, overdue, outbox depth and failures, scheduler sweep lag.
 
-Values are read from the database at scrape time (never from in-process counters), so every replica
-reports the same numbers. Sweep lag is read from the scheduler's lease row (bot/scheduler.py renews it
-at every sweep and every `ttl/3` between sweeps): the seconds since the lease holder last renewed it.
+Values are read from the database at scrape time, so every replica reports the same numbers; the one
+exception is the count of inbound updates refused at the channel boundary (bot/channels/boundary.py), a
+per-process counter (nothing refused is stored). Sweep lag is read from the scheduler's lease row
+(bot/scheduler.py renews it at every sweep and every `ttl/3` between sweeps): the seconds since the lease
+holder last renewed it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels import boundary
 from bot.core.lease import DEFAULT_TTL
 from bot.core.services import Core
 from bot.core.stats import open_at, overdue_at
@@ -111,7 +114,8 @@ async def metrics(request: web.Request) -> web.Response:
         snap = await snapshot(session, core)
     registry = CollectorRegistry(auto_describe=False)
     registry.register(SnapshotCollector(snap))
-    return web.Response(body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
+    body = generate_latest(registry) + generate_latest(boundary.REGISTRY)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 def setup(webapp: web.Application) -> None:
