@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+
+import aiohttp
 
 from bot.app import App, build, stop
 from handlers import dispatch
@@ -32,3 +35,11 @@ def temporary_command(name: str, handler: dispatch.Command) -> Iterator[str]:
     finally:
         del dispatch.BUSINESS_COMMANDS[name]
         del dispatch.COMMANDS[name]
+
+
+async def refused_updates(base_url: str, channel: str) -> float:
+    """pcibot_refused_updates_total of one channel, all reasons, as GET /metrics shows it."""
+    async with aiohttp.ClientSession() as http, http.get(f"{base_url}/metrics") as resp:
+        text = await resp.text()
+    pattern = rf'^pcibot_refused_updates_total\{{channel="{channel}",reason="[a-z_]+"\}} (\S+)$'
+    return sum(float(n) for n in re.findall(pattern, text, re.M))

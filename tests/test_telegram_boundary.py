@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 
 from bot.app import build, start, stop
 from storage.models import DialogState, OutboxMessage, ProcessedEvent
+from tests.app_support import refused_updates
 from tests.fakes.telegram_harness import SECRET, Harness, free_port
 
 pytestmark = pytest.mark.e2e
@@ -69,13 +69,6 @@ async def post(http: aiohttp.ClientSession, url: str, body: str | bytes) -> int:
         return resp.status
 
 
-async def refused_count(http: aiohttp.ClientSession, h: Harness) -> float:
-    async with http.get(f"http://127.0.0.1:{h.port}/metrics") as resp:
-        text = await resp.text()
-    found = re.findall(r'^pcibot_refused_updates_total\{channel="telegram",reason="[a-z_]+"\} (\S+)$', text, re.M)
-    return sum(float(n) for n in found)
-
-
 async def table_counts(h: Harness) -> tuple[int, int, int]:
     assert h.app is not None
     async with h.app.core.maker() as session:
@@ -87,12 +80,13 @@ async def table_counts(h: Harness) -> tuple[int, int, int]:
 
 
 async def test_poison_updates_are_answered_200_counted_and_change_nothing(h: Harness) -> None:
+    base = f"http://127.0.0.1:{h.port}"
     async with aiohttp.ClientSession() as http:
-        before, counted = await table_counts(h), await refused_count(http, h)
+        before, counted = await table_counts(h), await refused_updates(base, "telegram")
         for name, body in POISON.items():
             assert await post(http, hook_url(h), body) == 200, name
         assert await table_counts(h) == before
-        assert await refused_count(http, h) == counted + len(POISON)
+        assert await refused_updates(base, "telegram") == counted + len(POISON)
         # the bot still works after them
         assert await post(http, hook_url(h), json.dumps({"update_id": 20, "message": message(chat_id=8)})) == 200
     await h.fake.next_to(8, after=0)

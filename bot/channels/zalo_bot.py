@@ -14,9 +14,11 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.base import Attachment, Delivery, Incoming, Outgoing, SendResult
+from bot.channels.boundary import Refused, clean, load_object, record
 from bot.channels.choices import flatten, pick, recall, remember
 from bot.channels.client import LazyClient, cancel
 from bot.channels.inbox import Inbox
+from bot.channels.zalo_events import parse_bot_update
 from bot.channels.zalo_text import ask_for_text, numbered_text, send_parts, split
 from bot.core.outbox import release_for_sender
 from bot.core.services import Core
@@ -145,10 +147,15 @@ class ZaloBotChannel:
 
     async def accept(self, update: dict[str, Any]) -> bool:
         """Store one update for processing; False when it is not a message or was seen before."""
-        key = update_key(update)
-        if key is None:
+        try:
+            checked = parse_bot_update(clean(update))
+        except Refused as refused:  # answered as received all the same: redelivering it would not mend it
+            record(NAME, refused)
             return False
-        return await self.inbox.store(key[0], key[1], update)
+        key = update_key(checked) if checked is not None else None
+        if checked is None or key is None:
+            return False
+        return await self.inbox.store(key[0], key[1], checked)
 
     async def webhook(self, request: web.Request) -> web.Response:
         """POST /zalobot/webhook: check the secret token in constant time, store, answer 200."""
@@ -157,14 +164,11 @@ class ZaloBotChannel:
         if not hmac.compare_digest(given, self.webhook_secret.encode()):
             log.warning("Zalo Bot webhook with a missing or wrong secret refused")
             return web.Response(status=401)
-        raw = await request.read()
-        if len(raw) > MAX_BODY:
-            return web.Response(status=413)
         try:
-            body = json.loads(raw)
-        except ValueError:
-            return web.Response(status=400)
-        if isinstance(body, dict):
+            body = load_object(await request.read(), MAX_BODY)
+        except Refused as refused:
+            record(NAME, refused)
+        else:
             await self.accept(unwrap(body))
         return web.json_response({"ok": True})
 

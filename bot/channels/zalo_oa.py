@@ -16,9 +16,11 @@ from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.base import Attachment, Button, Contact, Delivery, Incoming, Outgoing, SendResult
+from bot.channels.boundary import MISSING, TOO_LARGE, Refused, load_object, record
 from bot.channels.choices import flatten, pick, recall, remember
 from bot.channels.client import LazyClient, cancel
 from bot.channels.inbox import Inbox
+from bot.channels.zalo_events import parse_oa_event
 from bot.channels.zalo_text import ask_for_text, attachment_lines, numbered_text, send_parts, split
 from bot.channels.zalo_tokens import TokenError, ZaloTokens
 from bot.core import notify
@@ -66,14 +68,18 @@ def sender_of(body: dict[str, Any]) -> str:
     return _id((body.get("sender") or {}).get("id"))
 
 
+def handled(name: str) -> bool:
+    """Whether pcibot acts on events of this name (others are answered and dropped)."""
+    return name in {"follow", "unfollow", "user_submit_info"} or (
+        name.startswith("user_send_") and name not in IGNORED_USER_EVENTS
+    )
+
+
 def event_key(body: dict[str, Any]) -> tuple[str, str] | None:
     """(event id for de-duplication, user) of an event we handle; None for events we ignore."""
     name = str(body.get("event_name", ""))
-    handled = name in {"follow", "unfollow", "user_submit_info"} or (
-        name.startswith("user_send_") and name not in IGNORED_USER_EVENTS
-    )
     user = sender_of(body)
-    if not handled or not user:
+    if not handled(name) or not user:
         return None
     msg_id = _id((body.get("message") or {}).get("msg_id"))
     return (msg_id or f"{name}:{user}:{_id(body.get('timestamp'))}"), user
@@ -91,7 +97,8 @@ def signature_variant(
     given = header.strip().removeprefix("mac=").strip().lower().encode("utf-8", "replace")
     timestamp = _id(body.get("timestamp")).encode()
     firsts = {"app_id": app_id}
-    oa_id = _id(body.get("oa_id") or (body.get("recipient") or {}).get("id"))
+    recipient = body.get("recipient")
+    oa_id = _id(body.get("oa_id") or (recipient.get("id") if isinstance(recipient, dict) else None))
     if oa_id and oa_id != app_id:
         firsts["oa_id"] = oa_id
     matched = None
@@ -158,27 +165,30 @@ class ZaloOAChannel:
     async def webhook(self, request: web.Request) -> web.Response:
         """POST /zalo/webhook: verify, store, answer 200 at once (Zalo wants it within 2 s)."""
         header = request.headers.get(SIGNATURE_HEADER, "")
-        raw = await request.read()
         if not header:
             log.warning("Zalo webhook without %s refused", SIGNATURE_HEADER)
             return web.Response(status=401, text="missing signature")
-        if len(raw) > MAX_BODY:
-            return web.Response(status=413)
-        try:
-            body = json.loads(raw, parse_int=str, parse_float=str)  # ids stay strings
-        except ValueError:
-            return web.Response(status=400, text="invalid JSON")
-        if not isinstance(body, dict):
-            return web.Response(status=400, text="invalid event")
+        raw = await request.read()
+        try:  # the signature covers the raw body and a timestamp inside it: an unreadable body is not Zalo's
+            body = load_object(raw, MAX_BODY, parse_int=str, parse_float=str)  # ids stay strings
+        except Refused as refused:
+            return web.Response(status=413 if refused.reason == TOO_LARGE else 400, text=refused.reason)
         variant = signature_variant(raw, body, header, self.app_id, self.secrets)
         if variant is None:
-            log.warning("Zalo webhook with a wrong signature refused (event %s)", body.get("event_name"))
+            log.warning("Zalo webhook with a wrong signature refused")
             return web.Response(status=401, text="bad signature")
         if variant != self._variant:
             log.info("Zalo webhook signature verified with variant %s", variant)
             self._variant = variant
-        key = event_key(body)
-        if key is not None and not await self.inbox.store(key[0], key[1], body):
+        try:  # from Zalo but unusable: answered 200, or Zalo retries it and then disables the webhook
+            event = parse_oa_event(body)
+            key = event_key(event)
+            if key is None and handled(event["event_name"]):
+                raise Refused(MISSING, "sender.id: missing")
+        except Refused as refused:
+            record(NAME, refused)
+            return web.Response(text="refused")
+        if key is not None and not await self.inbox.store(key[0], key[1], event):
             log.info("Zalo event %s already received", key[0])
         return web.Response(text="ok")
 

@@ -178,8 +178,9 @@ class FakeZaloOA(LocalServer):
             headers["X-ZEvent-Signature"] = signature
         async with self._client.post(webhook_url, data=data, headers=headers) as resp:
             status = resp.status
-        user = (body.get("sender") or body.get("follower") or {}).get("id")
-        if status == 200 and user:
+        party = body.get("sender") or body.get("follower")
+        user = party.get("id") if isinstance(party, dict) else None  # malformed bodies are sent too
+        if status == 200 and isinstance(user, str) and user:
             self.outside_window.discard(str(user))
         return status
 
