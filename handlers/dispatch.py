@@ -97,7 +97,7 @@ async def _route(ctx: Ctx) -> None:
             await intake.status(ctx, "")
             return
         if head == "lang":
-            await intake.lang(ctx, msg.button.split(":", 1)[1])
+            await intake.lang(ctx, msg.button.partition(":")[2])
             return
     if await intake.answer_by_reply(ctx):
         return

@@ -24,8 +24,14 @@ HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "applicati
 def message(chat_id: Any = 5, text: str = "/start", first_name: str = "X", **fields: Any) -> dict[str, Any]:
     """A private message as Telegram sends it."""
     user = {"id": chat_id, "is_bot": False, "first_name": first_name}
-    return {"message_id": 1, "date": 1700000000, "chat": {"id": chat_id, "type": "private"}, "from": user,
-            "text": text, **fields}  # fmt: skip
+    return {
+        "message_id": 1,
+        "date": 1700000000,
+        "chat": {"id": chat_id, "type": "private"},
+        "from": user,
+        "text": text,
+        **fields,
+    }
 
 
 def without(data: dict[str, Any], key: str) -> dict[str, Any]:
@@ -138,3 +144,17 @@ async def test_copies_sent_to_two_replicas_are_processed_once(h: Harness) -> Non
         assert len(h.fake.to_chat(11)) == 1
     finally:
         await stop(other)
+
+
+async def test_a_forged_lang_button_without_a_value_is_answered(h: Harness) -> None:
+    """Found by the fuzzer: `lang` with no `:value` raised IndexError (500, redelivered for ever)."""
+    query = {
+        "id": "q1",
+        "from": message(chat_id=12)["from"],
+        "chat_instance": "c",
+        "data": "lang",
+        "message": {**message(chat_id=12), "from": {"id": 999, "is_bot": True, "first_name": "bot"}},
+    }
+    async with aiohttp.ClientSession() as http:
+        assert await post(http, hook_url(h), json.dumps({"update_id": 60, "callback_query": query})) == 200
+    await h.fake.next_to(12, after=0)
