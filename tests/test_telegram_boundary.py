@@ -158,3 +158,22 @@ async def test_a_forged_lang_button_without_a_value_is_answered(h: Harness) -> N
     async with aiohttp.ClientSession() as http:
         assert await post(http, hook_url(h), json.dumps({"update_id": 60, "callback_query": query})) == 200
     await h.fake.next_to(12, after=0)
+
+
+async def test_polled_updates_pass_the_same_boundary(db_url: str) -> None:
+    """Polling: a lone surrogate in a name is replaced and answered; a poison update is confirmed, not refetched."""
+    h = Harness(db_url, "polling")
+    await h.start()
+    try:
+        user = h.fake.user(13, "An\udc00")
+        h.fake.text(user, "/start")
+        await h.fake.next_to(13, after=0)
+        poison = {"update_id": 10**6, "message": without(message(chat_id=13), "chat")}
+        h.fake.inject(poison)
+        for _ in range(100):
+            if not h.fake.unconfirmed:
+                break
+            await asyncio.sleep(0.05)
+        assert h.fake.unconfirmed == []
+    finally:
+        await h.close()
