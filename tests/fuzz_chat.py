@@ -67,7 +67,26 @@ class Outcome:
 
 
 # -- values ---------------------------------------------------------------------------------------------
+BUTTON_DATA = [
+    "new",
+    "status",
+    "lang:en",
+    "lang",
+    "kind:phan_anh",
+    "skip",
+    "conf:no",
+    "consent:yes",
+    "confirm:send",
+    "take:LS-AAAAAA",
+    "rate:LS-AAAAAA:5",
+    "reopen:LS-AAAAAA",
+    "transfer:LS-AAAAAA:thue_tinh",
+    "outcome:x",
+]
 ODD_TEXTS = [
+    "#pcibot:take:LS-AAAAAA",  # a forged Zalo OA button (its hidden payload comes back as text)
+    "#pcibot:rate:LS-AAAAAA:5",
+    "#pcibot:lang",
     "",
     " ",
     "\ud800",
@@ -169,7 +188,7 @@ def tg_message_spec(prefix: Path) -> Spec:
 
 
 def tg_update(rng: random.Random, update_id: int, users: list[int], groups: list[int]) -> tuple[dict[str, Any], Spec]:
-    """A valid Telegram update (text, group text, photo, contact) and the spec of its fields."""
+    """A valid Telegram update (text, group text, photo, contact, button press) and the spec of its fields."""
     user_id = rng.choice(users)
     user = {"id": user_id, "is_bot": False, "first_name": "Khách", "language_code": rng.choice(["vi", "en", "zh"])}
     chat: dict[str, Any] = {"id": user_id, "type": "private"}
@@ -177,7 +196,27 @@ def tg_update(rng: random.Random, update_id: int, users: list[int], groups: list
         chat = {"id": rng.choice(groups), "type": "supergroup", "title": "Nhóm"}
     message: dict[str, Any] = {"message_id": rng.randint(1, 10**6), "date": 1773100000, "chat": chat, "from": user}
     spec = {("update_id",): ("int", True), **tg_message_spec(("message",))}
-    kind = rng.randrange(3)
+    kind = rng.randrange(4)
+    if kind == 3:  # a press on a button under a message the bot sent
+        bot = {"id": 999, "is_bot": True, "first_name": "pcibot"}
+        query = {
+            "id": str(update_id),
+            "from": user,
+            "chat_instance": "ci",
+            "message": {**message, "from": bot},
+            "data": rng.choice(BUTTON_DATA) if rng.random() < 0.7 else odd_text(rng),
+        }
+        spec = {
+            ("update_id",): ("int", True),
+            ("callback_query",): ("obj", False),
+            ("callback_query", "id"): ("str", True),
+            ("callback_query", "chat_instance"): ("str", True),
+            ("callback_query", "from"): ("obj", True),
+            **_under(("callback_query", "from"), TG_USER),
+            ("callback_query", "data"): ("str", False),
+            **tg_message_spec(("callback_query", "message")),
+        }
+        return {"update_id": update_id, "callback_query": query}, spec
     if kind == 0:
         message["text"] = odd_text(rng)
         spec[("message", "text")] = ("str", False)
@@ -211,9 +250,18 @@ def _get(data: Any, path: Path) -> Any:
     return data
 
 
+def _present(data: Any, path: Path) -> bool:
+    try:
+        _get(data, path)
+    except (KeyError, IndexError, TypeError):
+        return False
+    return True
+
+
 def mutate(rng: random.Random, base: dict[str, Any], spec: Spec, texts: str = "str") -> tuple[Any, bool, str]:
     """A mutated copy of `base`: (data, invalid?, what was done). `texts` is the kind whose values may be text."""
     data = copy.deepcopy(base)
+    spec = {path: kind for path, kind in spec.items() if _present(data, path)}
     roll = rng.random()
     path = rng.choice(sorted(spec, key=repr))
     kind, required = spec[path]
