@@ -167,6 +167,32 @@ def test_import_is_all_or_nothing_with_line_numbers(in_process: Path, capsys: py
     assert capsys.readouterr().out == ""  # nothing was imported
 
 
+def test_import_refuses_unclear_flags_and_broken_csv_naming_file_and_line(
+    in_process: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    maybe = dict(CSV_ROWS[1], confidential="maybe")
+    path = in_process / "unclear.csv"
+    # row 1 spans lines 2-3, "maybe" is on line 4; line 5 opens a quote that is never closed
+    path.write_text(_csv([CSV_ROWS[0], maybe]) + 'Đề nghị hỗ trợ,"phan_anh\n', encoding="utf-8")
+    assert main(["import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:4: confidential = 'maybe'" in err and "true/false, 1/0, yes/no, có/không" in err
+    assert f"{path}:5: dấu ngoặc kép" in err and f"{path}:2:" not in err
+    assert "Không nhập dòng nào: 2 dòng có lỗi." in err
+    jsonl = in_process / "unclear.jsonl"
+    lines = [{"text": "Hoàn thuế chậm", "consent_publish": "có"}, {"text": "Cấp phép chậm", "confidential": "2"}]
+    jsonl.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines) + "\n", encoding="utf-8")
+    assert main(["import", str(jsonl)]) == 1
+    err = capsys.readouterr().err
+    assert f"{jsonl}:2: confidential = '2'" in err and f"{jsonl}:1:" not in err
+    misspelt = in_process / "misspelt.csv"
+    misspelt.write_text("text,confidental\nHoàn thuế chậm,có\n", encoding="utf-8")
+    assert main(["import", str(misspelt)]) == 1
+    assert f"{misspelt}:1: cột không được hỗ trợ: 'confidental'" in capsys.readouterr().err
+    assert main(["export", "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""  # nothing was imported
+
+
 def test_import_export_round_trip(
     in_process: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
