@@ -20,12 +20,12 @@ trap 'git -C "$here" worktree remove --force "$tmp/base" >/dev/null 2>&1 || true
 git -C "$here" worktree add --detach "$tmp/base" "$base" >/dev/null 2>&1
 cp "$here/bench/bench_intake.py" "$tmp/base/bench/bench_intake.py"
 if [[ $stock == 1 ]]; then
-  sed -i '/kwargs.setdefault("module", OneTripDBAPI())/d' "$tmp/base/storage/db.py"
+  sed -i 's/kwargs.setdefault("module", OneTripDBAPI())/pass/' "$tmp/base/storage/db.py"
   grep -q OneTripDBAPI\(\) "$tmp/base/storage/db.py" && { echo "could not switch off sqlite_onetrip" >&2; exit 1; }
 fi
 side() {  # $1 = directory; prints one rate
   (cd "$1" && "$python" bench/bench_intake.py --businesses "$businesses" --repeat 1) | tee -a "$tmp/log" |
-    sed -n 's/^intake_per_second=\([0-9.]*\).*/\1/p'
+    sed -n 's/^intake_per_second=\([0-9.]*\).*/\1/p' | grep . || { echo "bench failed in $1" >&2; kill $$; }
 }
 base_rates=() head_rates=()
 for ((i = 0; i < rounds; i++)); do

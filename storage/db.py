@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-
-from storage.sqlite_onetrip import OneTripDBAPI
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -36,10 +34,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create an async engine; SQLite gets WAL, foreign keys, a busy timeout and one-trip statements."""
+    """Create an async engine; SQLite gets WAL, foreign keys, a busy timeout and synchronous=NORMAL."""
     if is_sqlite(url):
-        if make_url(url).get_driver_name() == "aiosqlite":
-            kwargs.setdefault("module", OneTripDBAPI())  # one thread round trip per statement instead of 3–4
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

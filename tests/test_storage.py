@@ -205,3 +205,29 @@ async def test_a_redelivered_event_changes_nothing(db_url: str, clock: FakeClock
         assert dialog.updated_at == clock.now - timedelta(minutes=5)
     finally:
         await stop(app)
+
+
+async def test_sqlite_writers_in_two_processes_wait_for_each_other(tmp_path: Any) -> None:
+    """WAL, a busy timeout and foreign keys on every connection: concurrent writers from two engines (as two
+    replicas or the CLI next to `pcibot run`) all commit instead of failing with "database is locked"."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}"
+    first, second = make_engine(url), make_engine(url)
+    try:
+        await upgrade(first)
+        async with first.connect() as conn:
+            pragmas = [(await conn.exec_driver_sql(f"PRAGMA {p}")).scalar() for p in ("journal_mode", "busy_timeout")]
+            assert pragmas == ["wal", 10000]
+            assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+
+        async def write(engine: AsyncEngine, i: int) -> None:
+            async with make_sessionmaker(engine)() as session, session.begin():
+                session.add(KeyValue(key=f"k{i}", value={"i": i}, updated_at=datetime.now(UTC)))
+                await session.flush()
+                await asyncio.sleep(0.01)  # hold the write lock while the other engine tries to write
+
+        await asyncio.gather(*(write(first if i % 2 else second, i) for i in range(20)))
+        async with make_sessionmaker(first)() as session:
+            assert (await session.execute(select(func.count()).select_from(KeyValue))).scalar_one() == 20
+    finally:
+        await first.dispose()
+        await second.dispose()
