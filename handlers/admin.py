@@ -9,11 +9,12 @@ from bot.core.authz import can_administer, can_assign
 from bot.core.codes import new_secret_code, normalize_code
 from bot.core.fmt import fmt_date, fmt_int
 from bot.core.lifecycle import OPEN_STATES, LifecycleError
-from bot.core.notify import WORKING_GROUP_KEY, agency_label, release_held
+from bot.core.notify import WORKING_GROUP_KEY, agency_label
 from handlers.context import Ctx
 from handlers.officer import V
 from storage import queries
 from storage.models import Agency, Invite, KeyValue
+from storage.outbox import release_held
 
 INVITE_DAYS = 7
 

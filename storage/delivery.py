@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Integer, Table, bindparam, exists, insert, or_, select, update
+from sqlalchemy import CursorResult, Integer, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -86,35 +86,6 @@ async def move_chat(session: AsyncSession, channel: str, old: str, new: str) -> 
         .where(OutboxMessage.channel == channel, OutboxMessage.chat_id == old, OutboxMessage.state != "sent")
         .values(chat_id=new)
     )
-
-
-# -- outbox ---------------------------------------------------------------------------------------------
-# a Core insert on the table, built once: executemany in one round trip (the ORM would insert row by row
-# on SQLite to fetch each new id, which nobody needs)
-_INSERT_OUTBOX = insert(cast(Table, OutboxMessage.__table__))
-
-
-async def add_outbox_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert outbox rows (column values, all with the same keys) in one statement."""
-    if rows:
-        await session.execute(_INSERT_OUTBOX, rows)
-
-
-async def dedupe_key_used(session: AsyncSession, key: str) -> bool:
-    """Whether an outbox row with this dedupe key exists."""
-    query = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)
-    return (await session.execute(query)).first() is not None
-
-
-async def last_sent_payload(session: AsyncSession, channel: str, chat_id: str) -> dict[str, Any] | None:
-    """The payload of the last message sent to a chat, if any."""
-    query = (
-        select(OutboxMessage.payload)
-        .where(OutboxMessage.channel == channel, OutboxMessage.chat_id == chat_id, OutboxMessage.state == "sent")
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
-    return (await session.execute(query)).scalar_one_or_none()
 
 
 # -- inbound events -------------------------------------------------------------------------------------

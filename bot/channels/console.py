@@ -15,8 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Attachment, Button, Contact, Delivery, Incoming, Outgoing, SendResult
 from bot.channels.choices import choice_lines, flatten, pick
-from bot.core.notify import release_held
-from storage import delivery
+from storage import delivery, outbox
 from storage.models import Agency, Officer
 
 NAME = "console"
@@ -105,7 +104,7 @@ class ConsoleChannel:
                     return
                 if agency.group_chat_id is None:
                     agency.group_channel, agency.group_chat_id = NAME, f"group-{agency_id}"
-                    await release_held(session, channel=NAME, chat_id=agency.group_chat_id, agency_id=agency_id)
+                    await outbox.release_held(session, channel=NAME, chat_id=agency.group_chat_id, agency_id=agency_id)
             if await delivery.officer_of_user(session, NAME, user) is None:
                 session.add(
                     Officer(
@@ -125,7 +124,7 @@ class ConsoleChannel:
         """Buttons last shown in this chat; after a restart, read back from the last message delivered here."""
         if self.chat_id not in self.buttons:
             async with self.maker() as session:
-                payload = await delivery.last_sent_payload(session, NAME, self.chat_id)
+                payload = await outbox.last_sent_payload(session, NAME, self.chat_id)
             self.buttons[self.chat_id] = flatten(Outgoing.from_payload(payload or {}).buttons)
         return self.buttons[self.chat_id]
 

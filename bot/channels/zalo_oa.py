@@ -27,7 +27,7 @@ from bot.core import notify
 from bot.core.i18n import t
 from bot.core.outbox import release_for_sender
 from bot.core.services import Core
-from storage import delivery
+from storage import delivery, outbox
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -294,7 +294,7 @@ class ZaloOAChannel:
         key = f"zalo-token-failed:{self.core.now():%Y%m%d%H}"
         try:
             async with self.core.maker() as session, session.begin():
-                if await delivery.dedupe_key_used(session, key):
+                if await outbox.dedupe_key_used(session, key):
                     return
                 message = Outgoing(t("agency_zalo_token_failed", "vi", error=error))
                 await notify.to_working_group(session, self.core, message, dedupe_key=key)

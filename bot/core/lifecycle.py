@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import notify
@@ -15,10 +14,11 @@ from bot.core.codes import new_code
 from bot.core.contact import MAX_ATTACHMENTS, MAX_TEXT
 from bot.core.services import Core
 from storage.models import Agency, Attachment, Message, Ticket, TicketEvent
+from storage.tickets import OPEN_STATES as OPEN_STATES  # the states a ticket is open in, named by the schema
+from storage.tickets import code_taken, ticket_by_code
 
 KINDS = ("phan_anh", "kien_nghi", "hoi_dap", "to_cao")
 OUTCOMES = ("accepted", "under_study", "not_accepted")
-OPEN_STATES = frozenset({"triage", "new", "in_progress", "awaiting_info"})
 MISCONDUCT_AGENCY = "thanh_tra_tinh"
 
 # action -> {from_state: to_state}; anything else is refused.
@@ -136,8 +136,7 @@ def _require(text: str | None, what: str) -> str:
 
 async def get_ticket(session: AsyncSession, code: str) -> Ticket | None:
     """A ticket by its canonical code, with events loaded."""
-    result = await session.execute(select(Ticket).where(Ticket.code == code))
-    ticket = result.scalar_one_or_none()
+    ticket = await ticket_by_code(session, code)
     if ticket is not None:
         await session.refresh(ticket, ["events"])
     return ticket
@@ -146,7 +145,7 @@ async def get_ticket(session: AsyncSession, code: str) -> Ticket | None:
 async def _unique_code(session: AsyncSession, prefix: str) -> str:
     while True:
         code = new_code(prefix)
-        if (await session.execute(select(Ticket.id).where(Ticket.code == code))).first() is None:
+        if not await code_taken(session, code):
             return code
 
 

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Attachment as OutAttachment
@@ -16,8 +15,9 @@ from bot.core.fmt import fmt_date
 from bot.core.i18n import t
 from bot.core.publication import display_names, feed_text
 from bot.core.services import Core
-from storage import delivery
-from storage.models import Agency, Attachment, Identity, KeyValue, OutboxMessage, Ticket
+from storage import outbox
+from storage.models import Agency, Identity, KeyValue, OutboxMessage, Ticket
+from storage.tickets import ticket_attachments
 
 WORKING_GROUP_KEY = "working_group_chat"
 BATCH_KEY = "outbox_batch"  # in session.info: the rows enqueued inside `batched`, in order
@@ -74,7 +74,7 @@ async def batched(session: AsyncSession) -> AsyncIterator[None]:
         yield
     finally:
         session.info.pop(BATCH_KEY, None)
-    await delivery.add_outbox_rows(session, rows)
+    await outbox.add_outbox_rows(session, rows)
 
 
 @asynccontextmanager
@@ -241,17 +241,6 @@ async def to_working_group(
     _to_group(session, core, chat, message, "working_group", ticket_id, dedupe_key=dedupe_key)
 
 
-async def release_held(session: AsyncSession, *, channel: str, chat_id: str, agency_id: str | None) -> int:
-    """After a bind, send what was waiting for that agency (or the working group when agency_id is None)."""
-    cond = (OutboxMessage.agency_id == agency_id) if agency_id else (OutboxMessage.audience == "working_group")
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.state == "held", cond)
-        .values(state="pending", channel=channel, chat_id=chat_id)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 def officer_buttons(code: str) -> list[list[Button]]:
     """The action buttons under a lead agency's ticket card."""
     return [
@@ -312,7 +301,7 @@ async def card(
     if ticket.transfer_count:
         lines.append(t("card_transfers", "vi", n=ticket.transfer_count))
     lines += ["", ticket.text]
-    files = (await session.execute(select(Attachment).where(Attachment.ticket_id == ticket.id))).scalars()
+    files = await ticket_attachments(session, ticket.id)
     return Outgoing(
         text="\n".join(lines),
         buttons=officer_buttons(ticket.code) if lead else [],

@@ -13,8 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import select
-
 from bot.core import lifecycle
 from bot.core.authz import SYSTEM
 from bot.core.clock import TZ
@@ -23,7 +21,8 @@ from bot.core.fields import FLAG_CHOICES, FieldError, parse_flag, unprintable
 from bot.core.lifecycle import Draft
 from bot.core.publication import public_record
 from bot.core.services import Core
-from storage.models import ProcessedEvent, Ticket
+from storage.models import ProcessedEvent
+from storage.tickets import all_tickets
 
 IMPORT_CHANNEL = "import"
 
@@ -294,10 +293,7 @@ def _cell(value: Any) -> Any:
 async def export(core: Core, out: TextIO, fmt: str = "csv", public: bool = False) -> int:
     """Write every ticket (public fields only with `public`, hidden tickets left out); returns the count."""
     async with core.maker() as session:
-        query = select(Ticket).order_by(Ticket.created_at)
-        if public:
-            query = query.where(Ticket.hidden.is_(False))
-        tickets = (await session.execute(query)).scalars().all()
+        tickets = await all_tickets(session, public_only=public)
     records = [public_record(t) if public else {f: _cell(getattr(t, f)) for f in STAFF_FIELDS} for t in tickets]
     if fmt == "jsonl":
         for record in records:

@@ -8,7 +8,6 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel, Delivery, Outgoing, SendResult
@@ -16,6 +15,7 @@ from bot.core import notify
 from bot.core.clock import now_utc
 from bot.core.i18n import t
 from bot.core.worker import BatchWorker
+from storage import outbox as queue
 from storage.models import Identity, OutboxMessage, Ticket
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ async def _hold_for_business(session: AsyncSession, row: OutboxMessage, reason: 
         return
     since = identity.last_inbound_at.timestamp() if identity.last_inbound_at else 0
     key = f"undelivered:{ticket.id}:{identity.id}:{since:.0f}"
-    if (await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))).first():
+    if await queue.dedupe_key_used(session, key):
         return
     notify.enqueue(
         session,
@@ -59,14 +59,7 @@ async def _hold_for_business(session: AsyncSession, row: OutboxMessage, reason: 
 
 async def release_for_sender(session: AsyncSession, channel: str, user_id: str, now: datetime) -> int:
     """The business wrote again: its held messages become due (oldest first, by id)."""
-    identities = select(Identity.id).where(Identity.channel == channel, Identity.user_id == user_id)
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.state == HELD_WINDOW, OutboxMessage.identity_id.in_(identities))
-        .values(state="pending", next_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await queue.release_for_user(session, HELD_WINDOW, channel, user_id, now)
 
 
 class OutboxSender(BatchWorker):
@@ -89,30 +82,10 @@ class OutboxSender(BatchWorker):
         self.on_unreachable: Callable[[AsyncSession, OutboxMessage], Awaitable[None]] | None = None
 
     async def _claim(self, now: datetime) -> list[OutboxMessage]:
-        """Take up to `batch` due rows in one UPDATE … RETURNING (a row another sender took is not due)."""
-        due = or_(
-            (OutboxMessage.state == "pending") & (OutboxMessage.next_attempt_at <= now),
-            # a claim older than its lease: the claimer died before recording a result
-            (OutboxMessage.state == "sending") & (OutboxMessage.next_attempt_at <= now),
-        )
-        ids = (
-            select(OutboxMessage.id)
-            .where(due, OutboxMessage.channel.in_(list(self.channels)))
-            .order_by(OutboxMessage.id)
-            .limit(self.batch)
-            .with_for_update(skip_locked=True)
-        )
+        """Take up to `batch` due rows for a claim lease of CLAIM_SECONDS (a row another sender took is not due)."""
+        until = now + timedelta(seconds=CLAIM_SECONDS)
         async with self.maker() as session, session.begin():
-            rows = (
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(ids.scalar_subquery()), due)
-                    .values(state="sending", next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
-                    .returning(OutboxMessage)
-                    .execution_options(synchronize_session=False)
-                )
-            ).scalars()
-            return sorted(rows, key=lambda row: row.id)
+            return await queue.claim_due(session, self.channels, now, until, self.batch)
 
     async def _outcome(
         self, session: AsyncSession, row: OutboxMessage, result: SendResult, now: datetime
@@ -151,7 +124,7 @@ class OutboxSender(BatchWorker):
         now = now_utc()
         async with self.maker() as session, session.begin():
             values = [{"id": row.id, **await self._outcome(session, row, result, now)} for row, result in done]
-            await session.execute(update(OutboxMessage), values)  # by primary key, batched per set of columns
+            await queue.record_outcomes(session, values)
 
     async def run_once(self) -> int:
         """Deliver every due row once; returns how many were attempted.

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.fmt import fmt_date, local
 from bot.core.i18n import t
-from storage.models import Identity, Ticket
+from storage.models import Ticket
+from storage.tickets import identities, identities_of_persons
 
 MASK = "[đã ẩn]"
 FEED_EXCERPT = 600  # characters of content and answer in a public channel post
@@ -319,13 +319,9 @@ async def display_names(session: AsyncSession, tickets: Sequence[Ticket]) -> dic
     identity_ids = {tk.identity_id for tk in tickets if tk.identity_id is not None}
     if not identity_ids:
         return {}
-    direct = (await session.execute(select(Identity).where(Identity.id.in_(identity_ids)))).scalars().all()
+    direct = await identities(session, identity_ids)
     persons = {i.person_id for i in direct if i.person_id is not None}
-    linked = (
-        (await session.execute(select(Identity).where(Identity.person_id.in_(persons)))).scalars().all()
-        if persons
-        else []
-    )
+    linked = await identities_of_persons(session, persons) if persons else []
     by_person: dict[int, set[str]] = {}
     for identity in linked:
         if identity.person_id is not None and identity.display_name:
