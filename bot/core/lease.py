@@ -9,11 +9,11 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import now_utc
+from storage import leases
 from storage.models import Lease
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,7 @@ class DbLease:
         expires = now + self.ttl
         was_held = self.held
         async with self.maker() as session, session.begin():
-            result = await session.execute(
-                update(Lease)
-                .where(Lease.name == self.name, or_(Lease.holder == self.holder, Lease.expires_at < now))
-                .values(holder=self.holder, expires_at=expires)
-            )
-            won = getattr(result, "rowcount", 0) == 1
+            won = await leases.renew_or_take_expired(session, self.name, self.holder, now, expires)
         if not won:
             try:
                 async with self.maker() as session, session.begin():
@@ -82,5 +77,5 @@ class DbLease:
     async def release(self) -> None:
         """Give the lease up at a clean shutdown so another replica takes over at once."""
         async with self.maker() as session, session.begin():
-            await session.execute(delete(Lease).where(Lease.name == self.name, Lease.holder == self.holder))
+            await leases.release(session, self.name, self.holder)
         self.expires_at = None

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +17,10 @@ from bot.core.clock import parse_hours
 from bot.core.fmt import fmt_date, fmt_datetime, fmt_percent, local
 from bot.core.i18n import t
 from bot.core.services import Core
-from storage.models import Identity, KeyValue, Officer, OutboxMessage, ReminderSent, Ticket, TicketEvent
+from storage import sla as deadlines
+from storage.models import Identity, KeyValue, Officer, ReminderSent, Ticket
+from storage.outbox import dedupe_key_used
+from storage.tickets import tickets_in_states
 
 log = logging.getLogger(__name__)
 
@@ -64,46 +66,12 @@ def level_for(thresholds: list[float], fraction: float) -> int:
     return sum(1 for x in thresholds if fraction >= x)
 
 
-async def _answer_starts(session: AsyncSession, ids: list[int]) -> dict[int, datetime]:
-    """Start of the current answer window of reopened tickets: their last reopening."""
-    if not ids:
-        return {}
-    rows = await session.execute(
-        select(TicketEvent.ticket_id, func.max(TicketEvent.at))
-        .where(TicketEvent.action == "reopen", TicketEvent.ticket_id.in_(ids))
-        .group_by(TicketEvent.ticket_id)
-    )
-    return {int(tid): at for tid, at in rows.tuples()}
-
-
-async def _sent_levels(
-    session: AsyncSession, deadlines: tuple[str, ...], states: tuple[str, ...]
-) -> dict[tuple[int, str, str, datetime], int]:
-    open_ids = select(Ticket.id).where(Ticket.state.in_(states))
-    rows = await session.execute(
-        select(
-            ReminderSent.ticket_id,
-            ReminderSent.deadline,
-            ReminderSent.agency_id,
-            ReminderSent.due_at,
-            func.max(ReminderSent.level),
-        )
-        .where(ReminderSent.ticket_id.in_(open_ids), ReminderSent.deadline.in_(deadlines))
-        .group_by(ReminderSent.ticket_id, ReminderSent.deadline, ReminderSent.agency_id, ReminderSent.due_at)
-    )
-    return {(int(tid), d, a, due): int(lvl) for tid, d, a, due, lvl in rows.tuples()}
-
-
 async def assess(session: AsyncSession, core: Core, now: datetime) -> list[DeadlineState]:
     """Every running deadline (acknowledge, answer) of every ticket not paused, as of `now`."""
     thresholds = core.rules.reminders.thresholds
-    tickets = (
-        (await session.execute(select(Ticket).where(Ticket.state.in_(RUNNING_STATES)).order_by(Ticket.id)))
-        .scalars()
-        .all()
-    )
-    starts = await _answer_starts(session, [tk.id for tk in tickets if tk.reopen_count])
-    sent = await _sent_levels(session, ("ack", "answer"), RUNNING_STATES)
+    tickets = await tickets_in_states(session, RUNNING_STATES, order_by="id")
+    starts = await deadlines.last_reopenings(session, [tk.id for tk in tickets if tk.reopen_count])
+    sent = await deadlines.sent_levels(session, ("ack", "answer"), RUNNING_STATES)
     result = []
     for tk in tickets:
         windows = [("answer", starts.get(tk.id, tk.created_at), tk.answer_due_at)]
@@ -153,18 +121,6 @@ def _line(core: Core, item: DeadlineState, now: datetime) -> str:
     return t(f"agency_sla_warn_{item.deadline}", "vi", used=used, **params)
 
 
-async def _heads(session: AsyncSession, agency_id: str) -> list[Officer]:
-    rows = await session.execute(
-        select(Officer).where(
-            Officer.agency_id == agency_id,
-            Officer.role == "head",
-            Officer.active.is_(True),
-            Officer.chat_id.is_not(None),
-        )
-    )
-    return list(rows.scalars())
-
-
 def _private(session: AsyncSession, core: Core, officer: Officer, ticket: Ticket, message: Outgoing) -> None:
     assert officer.chat_id is not None
     notify.enqueue(
@@ -195,7 +151,7 @@ async def _remind(
             _private(session, core, officer, ticket, Outgoing(text))
     if with_heads:
         head_text = t("agency_sla_to_head", "vi", agency=notify.agency_label(core, ticket.agency_id)) + "\n" + text
-        for head in await _heads(session, ticket.agency_id):
+        for head in await deadlines.agency_heads(session, ticket.agency_id):
             if head.id != ticket.assignee_id:
                 _private(session, core, head, ticket, Outgoing(head_text))
     if escalate:
@@ -255,7 +211,7 @@ async def overdue_tickets(session: AsyncSession, core: Core, now: datetime) -> l
 async def _overdue_list(session: AsyncSession, core: Core, now: datetime) -> bool:
     """Once per working day: the list of overdue tickets in the working group, until they are answered."""
     key = f"overdue-list:{local(now).date().isoformat()}"
-    if (await session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))).first():
+    if await dedupe_key_used(session, key):
         return False
     items = await overdue_tickets(session, core, now)
     if not items:
@@ -285,20 +241,10 @@ async def _overdue_list(session: AsyncSession, core: Core, now: datetime) -> boo
 async def _satisfaction(session: AsyncSession, core: Core, now: datetime, result: SweepResult) -> None:
     """Resolved tickets without the business's confirmation: one rating reminder, then closing."""
     rules = core.rules.satisfaction
-    tickets = (await session.execute(select(Ticket).where(Ticket.state == "resolved"))).scalars().all()
+    tickets = await tickets_in_states(session, ("resolved",))
     if not tickets:
         return
-    sent = {
-        (tid, due)
-        for tid, due in (
-            await session.execute(
-                select(ReminderSent.ticket_id, ReminderSent.due_at).where(
-                    ReminderSent.deadline == RATING,
-                    ReminderSent.ticket_id.in_(select(Ticket.id).where(Ticket.state == "resolved")),
-                )
-            )
-        ).tuples()
-    }
+    sent = await deadlines.reminded_in_state(session, RATING, "resolved")
     for tk in tickets:
         assert tk.resolved_at is not None
         days = core.calendar.working_days_between(tk.resolved_at, now)
@@ -334,14 +280,7 @@ async def _satisfaction(session: AsyncSession, core: Core, now: datetime, result
 async def _heartbeat(session: AsyncSession, now: datetime) -> None:
     """Record the sweep's time (shown by `pcibot sla report`). Written first, so that on SQLite the
     transaction holds the write lock before the per-ticket savepoints read (no stale-snapshot upgrade)."""
-    value = {"at": now.isoformat()}
-    # An UPDATE statement is always sent (an ORM change to an equal value would be skipped).
-    result = await session.execute(
-        update(KeyValue).where(KeyValue.key == SWEEP_KEY).values(value=value, updated_at=now)
-    )
-    if getattr(result, "rowcount", 0) == 0:
-        session.add(KeyValue(key=SWEEP_KEY, value=value, updated_at=now))
-        await session.flush()
+    await deadlines.put_value(session, SWEEP_KEY, {"at": now.isoformat()}, now)
 
 
 async def sweep(core: Core) -> SweepResult:
@@ -368,16 +307,8 @@ async def report(core: Core, at: datetime) -> str:
     hours = notify_hours(core)
     async with core.maker() as session:
         items = await assess(session, core, at)
-        paused = (
-            (await session.execute(select(Ticket).where(Ticket.state == PAUSED_STATE).order_by(Ticket.paused_at)))
-            .scalars()
-            .all()
-        )
-        resolved = (
-            (await session.execute(select(Ticket).where(Ticket.state == "resolved").order_by(Ticket.resolved_at)))
-            .scalars()
-            .all()
-        )
+        paused = await tickets_in_states(session, (PAUSED_STATE,), order_by="paused_at")
+        resolved = await tickets_in_states(session, ("resolved",), order_by="resolved_at")
         beat = await session.get(KeyValue, SWEEP_KEY)
     window = f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
     lines = [
