@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 from matplotlib.figure import Figure
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +20,8 @@ from bot.core.fmt import fmt_date, fmt_int, fmt_percent
 from bot.core.i18n import t
 from bot.core.services import Core
 from bot.core.stats import GroupStats, compute_many
-from storage.models import OutboxMessage, Ticket
+from storage.outbox import dedupe_key_used
+from storage.tickets import any_ticket_before
 
 __all__ = [
     "CHART_FONT",
@@ -390,11 +390,9 @@ async def send_due(core: Core) -> Week | None:
         return None
     try:
         async with core.maker() as session, session.begin():
-            posted = select(OutboxMessage.id).where(OutboxMessage.dedupe_key == _dedupe(week, 0))
-            if (await session.execute(posted)).first() is not None:
+            if await dedupe_key_used(session, _dedupe(week, 0)):
                 return None
-            first = select(Ticket.id).where(Ticket.created_at < week.end).limit(1)
-            if (await session.execute(first)).first() is None:
+            if not await any_ticket_before(session, week.end):
                 return None
             digest = await build_digest(session, core, week)
             await post_digest(session, core, digest, scheduled=True)

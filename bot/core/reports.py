@@ -11,15 +11,15 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import and_, or_, select
 
 from bot.core.clock import TZ
 from bot.core.fmt import local
 from bot.core.notify import agency_label, topic_label
 from bot.core.offline import STAFF_FIELDS
 from bot.core.services import Core
-from bot.core.stats import GroupStats, answered_between, compute_stats, open_at
+from bot.core.stats import GroupStats, compute_stats
 from storage.models import Ticket
+from storage.stats import active_tickets
 
 STAT_HEADERS: list[tuple[str, str]] = [
     ("name", "Tên"),
@@ -142,11 +142,7 @@ async def write_report(core: Core, start: date, end: date, out: Path) -> dict[st
     async with core.maker() as session:
         by_agency = await compute_stats(session, core, t0, t1, "agency")
         by_topic = await compute_stats(session, core, t0, t1, "topic")
-        received = and_(Ticket.created_at >= t0, Ticket.created_at < t1)
-        active = or_(received, answered_between(t0, t1), open_at(t1))
-        tickets = list(
-            (await session.execute(select(Ticket).where(active).order_by(Ticket.created_at, Ticket.id))).scalars()
-        )
+        tickets = list(await active_tickets(session, t0, t1))
     label = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
     wb = Workbook()
     summary = wb.active

@@ -5,27 +5,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from statistics import median
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import TZ, WorkingCalendar, parse_hours
 from bot.core.i18n import t
-from bot.core.lifecycle import OPEN_STATES
 from bot.core.services import Core
-from storage.models import Ticket, TicketEvent
+from storage import stats as queries
+from storage.stats import UNCLASSIFIED
 
-__all__ = ["BY", "GroupStats", "answered_between", "compute_many", "compute_stats", "on_time_rate", "open_at"]
+__all__ = ["BY", "GroupStats", "compute_many", "compute_stats", "on_time_rate"]
 
 BY = ("agency", "topic", "all")
-ANSWERED_STATES = ("resolved", "closed")
-# Only resolved/closed tickets keep a resolved_at that stands; only refused ones (besides closed) a closed_at.
-_NOT_ANSWERED = (*sorted(OPEN_STATES), "rejected")
-_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
-UNCLASSIFIED = "unclassified"
 ALL = "all"
 
 
@@ -55,53 +48,6 @@ class GroupStats:
     reopened: int
 
 
-def _in_period(col: Any, start: datetime | None, end: datetime) -> ColumnElement[bool]:
-    return and_(col >= start, col < end) if start is not None else col < end
-
-
-def answered_between(start: datetime | None, end: datetime) -> ColumnElement[bool]:
-    """SQL condition: the ticket's standing answer was given in [start, end).
-
-    An answer is the resolution, or the reasoned refusal of an out-of-scope item; a ticket open again
-    (reopened) has no standing answer. States are tested with NOT IN so that the planners use the date
-    indexes (an IN on `state` would match most of the table).
-    """
-    return or_(
-        and_(_in_period(Ticket.resolved_at, start, end), Ticket.state.not_in(_NOT_ANSWERED)),
-        and_(_in_period(Ticket.closed_at, start, end), Ticket.state.not_in(ANSWERED_STATES)),  # refused
-    )
-
-
-def _open_branches(end: datetime) -> list[ColumnElement[bool]]:
-    """Disjoint conditions, each with its own indexed column: open now (state), answered (resolved_at) or
-    refused (closed_at) only after `end`."""
-    return [
-        and_(Ticket.state.in_(sorted(OPEN_STATES)), Ticket.created_at < end),
-        # closed ranges: SQLite (no statistics) then prefers these indexes to created_at's open range
-        and_(Ticket.resolved_at.between(end, _NEVER), Ticket.state.not_in(_NOT_ANSWERED), Ticket.created_at < end),
-        and_(Ticket.closed_at.between(end, _NEVER), Ticket.state.not_in(ANSWERED_STATES), Ticket.created_at < end),
-    ]
-
-
-def open_at(end: datetime) -> ColumnElement[bool]:
-    """SQL condition: the ticket existed at `end` and had no answer yet (or is open again now)."""
-    return or_(*_open_branches(end))
-
-
-def overdue_at(end: datetime) -> ColumnElement[bool]:
-    """SQL condition (with open_at): past the answer deadline at `end`.
-
-    A ticket paused (awaiting the business) before its deadline is not overdue — its deadline moves when
-    the business answers; a question asked after the deadline does not hide the delay.
-    """
-    return and_(
-        Ticket.answer_due_at < end,
-        or_(Ticket.paused_at.is_(None), Ticket.paused_at > Ticket.answer_due_at),
-    )
-
-
-_ANSWER_AT = case((Ticket.state == "rejected", Ticket.closed_at), else_=Ticket.resolved_at)
-_TOPIC = func.coalesce(Ticket.topic_id, UNCLASSIFIED)
 Pair = tuple[str, str]  # (agency id, topic id or "unclassified")
 
 
@@ -130,64 +76,24 @@ class _Acc:
         self.hours += other.hours
 
 
-async def _rows(session: AsyncSession, stmt: Any) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in (await session.execute(stmt)).all()]
-
-
 async def _pairs(session: AsyncSession, core: Core, start: datetime | None, end: datetime) -> dict[Pair, _Acc]:
     """Every counter of the period per (agency, topic): one query per measure, grouped in SQL."""
     acc: dict[Pair, _Acc] = defaultdict(_Acc)
-    key = (Ticket.agency_id, _TOPIC)
-    for a, tp, n in await _rows(
-        session, select(*key, func.count()).where(_in_period(Ticket.created_at, start, end)).group_by(*key)
-    ):
+    for a, tp, n in await queries.received(session, start, end):
         acc[(a, tp)].received = int(n)
-    on_time = func.sum(case((_ANSWER_AT <= Ticket.answer_due_at, 1), else_=0))
-    resolved = func.sum(case((Ticket.state.in_(ANSWERED_STATES), 1), else_=0))
-    for a, tp, n, ok, res in await _rows(
-        session, select(*key, func.count(), on_time, resolved).where(answered_between(start, end)).group_by(*key)
-    ):
+    for a, tp, n, ok, res in await queries.answered(session, start, end):
         cell = acc[(a, tp)]
         cell.answered, cell.on_time, cell.resolved = int(n), int(ok or 0), int(res or 0)
-    # one branch per index, glued with UNION ALL: planners will not combine indexes for an OR with GROUP BY
-    late_flag = case((overdue_at(end), 1), else_=0).label("late")
-    branches = union_all(
-        *(select(Ticket.agency_id.label("a"), _TOPIC.label("tp"), late_flag).where(c) for c in _open_branches(end))
-    ).subquery()
-    for a, tp, n, late in await _rows(
-        session,
-        select(branches.c.a, branches.c.tp, func.count(), func.sum(branches.c.late)).group_by(
-            branches.c.a, branches.c.tp
-        ),
-    ):
+    for a, tp, n, late in await queries.open_and_overdue(session, end):
         acc[(a, tp)].open, acc[(a, tp)].overdue = int(n), int(late or 0)
-    rated = select(TicketEvent.ticket_id).where(TicketEvent.action == "rated", _in_period(TicketEvent.at, start, end))
-    for a, tp, total, n in await _rows(
-        session,
-        select(*key, func.sum(Ticket.rating), func.count(Ticket.rating))
-        .where(Ticket.rating.is_not(None), Ticket.id.in_(rated))
-        .group_by(*key),
-    ):
+    for a, tp, total, n in await queries.ratings(session, start, end):
         acc[(a, tp)].rating_sum, acc[(a, tp)].rating_n = float(total or 0), int(n)
-    # transfers belong to the agency that handed the ticket over; extensions and reopenings to its agency
-    owner = case((TicketEvent.action == "transfer", TicketEvent.from_agency), else_=Ticket.agency_id)
-    for a, tp, action, n in await _rows(
-        session,
-        select(owner, _TOPIC, TicketEvent.action, func.count())
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .where(TicketEvent.action.in_(("transfer", "extended", "reopen")), _in_period(TicketEvent.at, start, end))
-        .group_by(owner, _TOPIC, TicketEvent.action),
-    ):
+    for a, tp, action, n in await queries.handling_events(session, start, end):
         if a is not None:
             cell = acc[(a, tp)]
             name = {"transfer": "transfers", "extended": "extensions", "reopen": "reopened"}[action]
             setattr(cell, name, int(n))
-    responses = await _rows(
-        session,
-        select(*key, Ticket.created_at, Ticket.first_response_at).where(
-            _in_period(Ticket.first_response_at, start, end)
-        ),
-    )
+    responses = await queries.first_responses(session, start, end)
     if responses:
         since = min(row[2] for row in responses).astimezone(TZ).date()
         office = OfficeClock(core.calendar, parse_hours(core.rules.reminders.notify_hours), since)

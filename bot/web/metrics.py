@@ -22,12 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels import boundary
 from bot.core.lease import DEFAULT_TTL
 from bot.core.services import Core
-from bot.core.stats import open_at, overdue_at
 from bot.scheduler import LEASE_NAME
 from bot.web.server import APP_KEY
 from storage.models import Lease
 from storage.queries import ticket_counts
-from storage.web_queries import hidden_ticket_count, oldest_pending_at, outbox_counts, ticket_count
+from storage.stats import overdue_count
+from storage.web_queries import hidden_ticket_count, oldest_pending_at, outbox_counts
 
 STATES = ("triage", "new", "in_progress", "awaiting_info", "resolved", "closed", "rejected")
 OUTBOX_STATES = ("pending", "sending", "held", "failed", "sent")
@@ -51,7 +51,7 @@ async def snapshot(session: AsyncSession, core: Core) -> Snapshot:
     now = core.now()
     snap = Snapshot(now=now)
     snap.tickets = await ticket_counts(session, "state")
-    snap.overdue = await ticket_count(session, open_at(now), overdue_at(now))
+    snap.overdue = await overdue_count(session, now)
     snap.hidden = await hidden_ticket_count(session)
     snap.outbox = await outbox_counts(session)
     oldest = await oldest_pending_at(session)
