@@ -38,14 +38,6 @@ def open311_status(state: str) -> str:
     return "open" if state in OPEN_STATES else "closed"
 
 
-def page_number(request: web.Request, name: str = "page") -> int:
-    """A 1-based page number from the query (400 when it is not a positive integer)."""
-    raw = request.query.get(name, "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise web.HTTPBadRequest(text=f"{name} must be a positive integer")
-    return int(raw)
-
-
 @dataclass(frozen=True)
 class Labels:
     """Localised names of kinds, topics, agencies and states for one language."""

@@ -6,10 +6,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from xml.etree import ElementTree as ET
 
 from aiohttp import web
+from pydantic import AliasChoices, BeforeValidator, Field, model_validator
 
 from bot.core import lifecycle
 from bot.core.authz import Actor
@@ -22,8 +23,24 @@ from bot.core.publication import display_names, is_restricted, iso_local, public
 from bot.core.services import Core
 from bot.web.apikeys import verify_key
 from bot.web.common import Labels, lang_of, open311_status
+from bot.web.inputs import (
+    AUTHENTICATED_BODY,
+    UNAUTHENTICATED_BODY,
+    Flag,
+    InputError,
+    Long,
+    Moment,
+    Page,
+    Query,
+    Short,
+    accepts,
+    parse,
+    query_of,
+    read_form,
+    whole,
+)
 from bot.web.public import site
-from storage.models import Ticket
+from storage.models import ApiKey, Ticket
 from storage.web_queries import RequestFilters, extension_reasons, public_requests
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -31,18 +48,8 @@ DEFAULT_DAYS = 90
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 FORMATS = {"json": "application/json", "xml": "text/xml"}
-TRUE = {"1", "true", "yes", "on"}
 CORS = {"Access-Control-Allow-Origin": "*"}
 CLOSED_STATES = ("resolved", "closed", "rejected")
-
-
-class Open311Error(Exception):
-    """An error answered in the spec's format: [{"code": status, "description": …}]."""
-
-    def __init__(self, status: int, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
 
 
 # -- serialisation ----------------------------------------------------------------------------------
@@ -123,8 +130,13 @@ def error_response(fmt: str, status: int, description: str) -> web.Response:
 def _format(request: web.Request) -> str:
     fmt = request.match_info.get("fmt", "json")
     if fmt not in FORMATS:
-        raise Open311Error(404, f"format '{fmt}' is not supported; use json or xml")
+        raise InputError(404, f"format '{fmt}' is not supported; use json or xml")
     return fmt
+
+
+def format_of(path: str) -> str:
+    """The format an error under `path` is answered in: XML for *.xml, JSON otherwise."""
+    return "xml" if path.endswith(".xml") else "json"
 
 
 # -- services -------------------------------------------------------------------------------------
@@ -172,7 +184,8 @@ def _definition(core: Core, topic_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-async def discovery(request: web.Request) -> web.Response:
+@accepts(Query)
+async def discovery(request: web.Request, _q: Query) -> web.Response:
     """discovery.json: where the endpoint is and what it speaks."""
     s = site(request)
     fmt = _format(request)
@@ -194,7 +207,8 @@ async def discovery(request: web.Request) -> web.Response:
     return xml_document("discovery", doc) if fmt == "xml" else json_document(doc)
 
 
-async def services(request: web.Request) -> web.Response:
+@accepts(Query)
+async def services(request: web.Request, _q: Query) -> web.Response:
     """services.{fmt}: one service per PCI sub-index / BPI topic."""
     core = site(request).core
     lang = lang_of(request)
@@ -202,12 +216,13 @@ async def services(request: web.Request) -> web.Response:
     return respond(_format(request), "services", "service", items)
 
 
-async def service_definition(request: web.Request) -> web.Response:
+@accepts(Query)
+async def service_definition(request: web.Request, _q: Query) -> web.Response:
     """services/{code}.{fmt}: the attributes a partner may send."""
     core = site(request).core
     code = request.match_info["code"]
     if code not in core.rules.topics_by_id:
-        raise Open311Error(404, f"service_code '{code}' not found")
+        raise InputError(404, f"service_code '{code}' not found")
     doc = _definition(core, code, lang_of(request))
     return xml_document("service_definition", doc) if _format(request) == "xml" else json_document(doc)
 
@@ -245,50 +260,52 @@ def request_record(core: Core, tk: Ticket, names: list[str], extension_reason: s
     }
 
 
-def _when(raw: str, name: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace(" ", "+"))
-    except ValueError:
-        raise Open311Error(400, f"{name} must be an ISO 8601 date-time, e.g. 2026-03-10T09:00:00+07:00") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+def _statuses(raw: Any) -> frozenset[str] | None:
+    if raw in (None, ""):
+        return None
+    statuses = frozenset(x.strip() for x in str(raw).split(",") if x.strip())
+    if not statuses or not statuses <= {"open", "closed"}:
+        raise ValueError("must be open, closed or open,closed")
+    return statuses
 
 
-def _int(request: web.Request, name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise Open311Error(400, f"{name} must be a positive integer")
-    return min(int(raw), maximum) if maximum else int(raw)
+class RequestsQuery(Query):
+    """The spec's filters of GET requests; service_request_id (comma-separated) overrides all the others."""
+
+    service_request_id: Short = ""
+    service_code: Short = ""
+    start_date: Moment | None = None
+    end_date: Moment | None = None
+    status: Annotated[frozenset[str] | None, BeforeValidator(_statuses)] = None
+    page: Page = 1
+    page_size: Annotated[int, BeforeValidator(whole(MAX_PAGE_SIZE, clamp=True))] = DEFAULT_PAGE_SIZE
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RequestsQuery:
+        if self.start_date is not None and self.end_date is not None and self.start_date > self.end_date:
+            raise ValueError("start_date must not be after end_date")
+        return self
 
 
-def _filters(request: web.Request, core: Core) -> RequestFilters:
-    """The spec's filters; service_request_id (comma-separated) overrides all the others."""
-    q = request.query
-    ids = [c for c in (normalize_code(x, core.prefix) for x in q.get("service_request_id", "").split(",") if x) if c]
-    if q.get("service_request_id"):
-        return RequestFilters(codes=ids)
+def _filters(q: RequestsQuery, core: Core) -> RequestFilters:
+    """The database filters of a parsed query (404 for an unknown service_code)."""
+    if q.service_request_id:
+        ids = (normalize_code(x, core.prefix) for x in q.service_request_id.split(",") if x.strip())
+        return RequestFilters(codes=[c for c in ids if c])
     codes: list[str] | None = None
-    if q.get("service_code"):
-        codes = [c.strip() for c in q["service_code"].split(",") if c.strip()]
+    if q.service_code:
+        codes = [c.strip() for c in q.service_code.split(",") if c.strip()]
         unknown = [c for c in codes if c not in core.rules.topics_by_id]
         if unknown:
-            raise Open311Error(404, f"service_code '{unknown[0]}' not found")
-    start = _when(q["start_date"], "start_date") if q.get("start_date") else None
-    end = _when(q["end_date"], "end_date") if q.get("end_date") else None
+            raise InputError(404, f"service_code '{unknown[0]}' not found")
+    start, end = q.start_date, q.end_date
     if start is None and end is None:
         start = core.now() - timedelta(days=DEFAULT_DAYS)
-    if start is not None and end is not None and start > end:
-        raise Open311Error(400, "start_date must not be after end_date")
     states: Sequence[str] | None = None
-    if q.get("status"):
-        statuses = {x.strip() for x in q["status"].split(",") if x.strip()}
-        if not statuses <= {"open", "closed"}:
-            raise Open311Error(400, "status must be open, closed or open,closed")
-        if statuses == {"open"}:
-            states = sorted(OPEN_STATES)
-        elif statuses == {"closed"}:
-            states = CLOSED_STATES
+    if q.status == frozenset({"open"}):
+        states = sorted(OPEN_STATES)
+    elif q.status == frozenset({"closed"}):
+        states = CLOSED_STATES
     return RequestFilters(topic_ids=codes, created_from=start, created_to=end, states=states)
 
 
@@ -308,16 +325,16 @@ async def _load(core: Core, filters: RequestFilters, page: int, size: int) -> li
     return [_Found(tk, names.get(tk.id, []), reasons.get(tk.id)) for tk in rows]
 
 
-async def requests_list(request: web.Request) -> web.Response:
+@accepts(RequestsQuery)
+async def requests_list(request: web.Request, q: RequestsQuery) -> web.Response:
     """requests.{fmt}: newest first, the last 90 days unless dated, page_size up to 1000 (default 100).
 
     A list is cached for a few seconds per query string, like the home page's statistics.
     """
     s = site(request)
     fmt = _format(request)
-    filters = _filters(request, s.core)
-    page = _int(request, "page", 1)
-    size = _int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    filters = _filters(q, s.core)
+    page, size = q.page, q.page_size
     lang = lang_of(request)
 
     async def compute() -> bytes:
@@ -328,16 +345,17 @@ async def requests_list(request: web.Request) -> web.Response:
     return send(fmt, await s.lists.get(request.path_qs, compute))
 
 
-async def request_one(request: web.Request) -> web.Response:
+@accepts(Query)
+async def request_one(request: web.Request, _q: Query) -> web.Response:
     """requests/{code}.{fmt}: one request (a list of one, as the spec says)."""
     s = site(request)
     fmt = _format(request)
     code = normalize_code(request.match_info["code"], s.core.prefix)
     if code is None:
-        raise Open311Error(404, f"service_request_id '{request.match_info['code']}' not found")
+        raise InputError(404, f"service_request_id '{request.match_info['code']}' not found")
     found = await _load(s.core, RequestFilters(codes=[code]), 1, 1)
     if not found:
-        raise Open311Error(404, f"service_request_id '{code}' not found")
+        raise InputError(404, f"service_request_id '{code}' not found")
     f = found[0]
     record = request_record(s.core, f.ticket, f.names, f.extension_reason, lang_of(request))
     return respond(fmt, "service_requests", "request", [record])
@@ -346,78 +364,97 @@ async def request_one(request: web.Request) -> web.Response:
 # -- POST -------------------------------------------------------------------------------------------
 
 
-def _flag(data: dict[str, str], name: str) -> bool:
-    return data.get(f"attribute[{name}]", data.get(name, "")).strip().lower() in TRUE
+def _attribute(name: str, default: object = "") -> Any:
+    """A partner may send attribute[name] (the spec's way) or plain name."""
+    return Field(default=default, validation_alias=AliasChoices(f"attribute[{name}]", name))
 
 
-def _draft(core: Core, data: dict[str, str]) -> Draft:
-    """Validate a POSTed request into a Draft (Open311Error 400/404 when it is not valid)."""
-    code = data.get("service_code", "").strip()
-    if not code:
-        raise Open311Error(400, "service_code is required")
-    if code not in core.rules.topics_by_id:
-        raise Open311Error(404, f"service_code '{code}' not found")
-    text = data.get("description", "").strip()
-    if not text:
-        raise Open311Error(400, "description is required")
-    kind = data.get("attribute[kind]", "phan_anh").strip() or "phan_anh"
+class KeyQuery(Query):
+    """A POST's query string, which may carry the api_key (checked before the body is read)."""
+
+    api_key: Short = ""
+
+
+class CreateForm(KeyQuery):
+    """The fields of POST requests that pcibot reads (others of the spec, such as lat/long, are ignored)."""
+
+    service_code: Short = ""
+    description: Long = ""
+    first_name: Short = ""
+    last_name: Short = ""
+    phone: Short = ""
+    address_string: Short = ""
+    kind: Short = _attribute("kind")
+    company: Short = _attribute("company")
+    tax_code: Short = _attribute("tax_code")
+    confidential: Flag = _attribute("confidential", False)
+    consent_publish: Flag = _attribute("consent_publish", False)
+    publish_company: Flag = _attribute("publish_company", False)
+
+
+def _draft(core: Core, form: CreateForm) -> Draft:
+    """A parsed request as a Draft (InputError 400/404 when it is not acceptable)."""
+    if not form.service_code:
+        raise InputError(400, "service_code is required")
+    if form.service_code not in core.rules.topics_by_id:
+        raise InputError(404, f"service_code '{form.service_code}' not found")
+    if not form.description:
+        raise InputError(400, "description is required")
+    kind = form.kind or "phan_anh"
     if kind not in KINDS:
-        raise Open311Error(400, f"attribute[kind] must be one of {', '.join(KINDS)}")
-    address = data.get("address_string", "").strip()
-    commune = find_commune(address.split(",")[0]) if address else None
+        raise InputError(400, f"attribute[kind] must be one of {', '.join(KINDS)}")
+    commune = find_commune(form.address_string.split(",")[0]) if form.address_string else None
     try:
-        name = " ".join(x for x in (data.get("first_name", "").strip(), data.get("last_name", "").strip()) if x)
-        phone = data.get("phone", "").strip()
-        tax = data.get("attribute[tax_code]", "").strip()
+        name = " ".join(x for x in (form.first_name, form.last_name) if x)
         return Draft(
-            text=text,
+            text=form.description,
             kind=kind,
             source="open311",
             language="vi",
             contact_name=normalize_name(name) if name else None,
-            contact_phone=normalize_phone(phone) if phone else None,
-            company=data.get("attribute[company]", "").strip() or None,
-            tax_code=normalize_tax_code(tax) if tax else None,
+            contact_phone=normalize_phone(form.phone) if form.phone else None,
+            company=form.company or None,
+            tax_code=normalize_tax_code(form.tax_code) if form.tax_code else None,
             commune_code=commune.code if commune else None,
-            confidential=_flag(data, "confidential"),
-            consent_publish=_flag(data, "consent_publish"),
-            publish_company=_flag(data, "publish_company"),
-            topic_id=code,
+            confidential=form.confidential,
+            consent_publish=form.consent_publish,
+            publish_company=form.publish_company,
+            topic_id=form.service_code,
         )
     except ContactError as exc:
-        raise Open311Error(400, f"invalid contact detail: {exc.code}") from exc
+        raise InputError(400, f"invalid contact detail: {exc.code}") from exc
 
 
-async def _form(request: web.Request) -> dict[str, str]:
-    if request.content_type == "application/json":
-        try:
-            body = await request.json()
-        except ValueError:
-            raise Open311Error(400, "the body is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise Open311Error(400, "the body must be a JSON object")
-        return {str(k): str(v) for k, v in body.items() if v is not None}
-    post = await request.post()
-    return {k: v for k, v in post.items() if isinstance(v, str)}
+async def _partner(core: Core, api_key: str) -> ApiKey:
+    """The active key presented (403 when there is none or it is not valid)."""
+    if not api_key:
+        raise InputError(403, "api_key is required")
+    async with core.maker() as session:
+        key = await verify_key(session, api_key)
+    if key is None:
+        raise InputError(403, "api_key is not valid or has been revoked")
+    return key
 
 
 async def create_request(request: web.Request) -> web.Response:
-    """POST requests.{fmt}: a partner (the provincial portal …) submits an item with its api_key."""
+    """POST requests.{fmt}: a partner (the provincial portal …) submits an item with its api_key.
+
+    A key given in the query string is checked before the body is read, which may then be up to
+    AUTHENTICATED_BODY bytes; a key inside the body can only come with a body of UNAUTHENTICATED_BODY.
+    """
     s = site(request)
     fmt = _format(request)
-    data = await _form(request)
-    api_key = data.get("api_key") or request.query.get("api_key", "")
-    if not api_key:
-        raise Open311Error(403, "api_key is required")
+    early = parse(KeyQuery, query_of(request)).api_key
+    key = await _partner(s.core, early) if early else None
+    form = parse(CreateForm, await read_form(request, AUTHENTICATED_BODY if key else UNAUTHENTICATED_BODY))
+    if key is None:
+        key = await _partner(s.core, form.api_key)
+    draft = _draft(s.core, form)
     async with s.core.maker() as session, session.begin():
-        key = await verify_key(session, api_key)
-        if key is None:
-            raise Open311Error(403, "api_key is not valid or has been revoked")
-        draft = _draft(s.core, data)
         try:
             ticket = await lifecycle.submit(session, s.core, draft, Actor(role="business", ref=f"apikey:{key.id}"))
         except LifecycleError as err:
-            raise Open311Error(400, f"the request was refused: {err.code}") from err
+            raise InputError(400, f"the request was refused: {err.code}") from err
         submitted = ticket.events[0]
         submitted.data = {**submitted.data, "partner": key.name}
     lang = lang_of(request)
@@ -428,24 +465,8 @@ async def create_request(request: web.Request) -> web.Response:
 # -- routing ----------------------------------------------------------------------------------------
 
 
-@web.middleware
-async def open311_errors(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Every failure under /open311/ is answered in the spec's error format."""
-    if not request.path.startswith("/open311/"):
-        return await handler(request)  # type: ignore[no-any-return]
-    fmt = "xml" if request.path.endswith(".xml") else "json"
-    try:
-        return await handler(request)  # type: ignore[no-any-return]
-    except Open311Error as err:
-        return error_response(fmt, err.status, err.description)
-    except web.HTTPNotFound:
-        return error_response(fmt, 404, f"{request.path} not found")
-    except web.HTTPMethodNotAllowed as exc:
-        return error_response(fmt, 405, f"{exc.method} is not allowed here")
-
-
 def setup(webapp: web.Application) -> None:
-    """Mount the Open311 routes (server.setup_web installs `open311_errors`)."""
+    """Mount the Open311 routes (errors are answered by bot.web.boundary in the spec's format)."""
     base = "/open311/v2"
     webapp.router.add_get(base + "/discovery.{fmt}", discovery)
     webapp.router.add_get(base + "/services.{fmt}", services)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from aiohttp import web
 from jinja2 import Environment
+from pydantic import BeforeValidator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import lifecycle
@@ -32,10 +33,10 @@ from bot.web.common import (
     lang_of,
     make_environment,
     open311_status,
-    page_number,
     render,
     url_for,
 )
+from bot.web.inputs import Page, Query, Short, accepts
 from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.models import Ticket, TicketEvent
 from storage.web_queries import latest_answers, scorecard_tickets
@@ -81,10 +82,30 @@ def site(request: web.Request) -> Site:
     return request.app[SITE_KEY]
 
 
-def period(request: web.Request) -> int | None:
-    """?days=365|90|30, or None for everything since the start."""
-    raw = request.query.get("days", "")
-    return int(raw) if raw.isdigit() and int(raw) in PERIOD_DAYS else None
+def _period(raw: Any) -> int | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, str) and raw.strip() in {str(d) for d in PERIOD_DAYS}:
+        return int(raw)
+    raise ValueError(f"must be one of {', '.join(map(str, PERIOD_DAYS))} or empty (everything)")
+
+
+class PeriodQuery(Query):
+    """?days=365|90|30, or none for everything since the start."""
+
+    days: Annotated[int | None, BeforeValidator(_period)] = None
+
+
+class ScorecardQuery(PeriodQuery):
+    """A period and a 1-based page."""
+
+    page: Page = 1
+
+
+class LookupQuery(Query):
+    """The look-up form's code."""
+
+    code: Short = ""
 
 
 def _start(core: Core, days: int | None) -> datetime | None:
@@ -146,10 +167,11 @@ async def _latest(session: AsyncSession, core: Core, lang: str) -> list[dict[str
     return out
 
 
-async def home(request: web.Request) -> web.Response:
+@accepts(PeriodQuery)
+async def home(request: web.Request, q: PeriodQuery) -> web.Response:
     """/ — totals, on-time rate, the agency league table, topics, the latest answers."""
     s = site(request)
-    lang, days = lang_of(request), period(request)
+    lang, days = lang_of(request), q.days
 
     async def page() -> str:
         stats = await period_stats(s, days)
@@ -218,7 +240,8 @@ def _event_text(ev: TicketEvent, labels: Labels) -> str:
     return t(f"web_ev_{ev.action}", lang)
 
 
-async def ticket_page(request: web.Request) -> web.Response:
+@accepts(Query)
+async def ticket_page(request: web.Request, _q: Query) -> web.Response:
     """/t/{code} — one ticket's public record and history; unknown or hidden codes get the 404 page."""
     s = site(request)
     code = normalize_code(request.match_info["code"], s.core.prefix)
@@ -255,20 +278,20 @@ async def ticket_page(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html")
 
 
-async def lookup(request: web.Request) -> web.Response:
+@accepts(LookupQuery)
+async def lookup(request: web.Request, q: LookupQuery) -> web.Response:
     """/t?code=… — the look-up form on the home page (works without JavaScript)."""
     s = site(request)
-    code = normalize_code(request.query.get("code", ""), s.core.prefix)
+    code = normalize_code(q.code, s.core.prefix)
     if code is None:
         raise web.HTTPNotFound()
     raise web.HTTPFound(url_for(f"/t/{code}", lang_of(request)))
 
 
-async def _scorecard(request: web.Request, by: str, key: str) -> web.Response:
+async def _scorecard(request: web.Request, q: ScorecardQuery, by: str, key: str) -> web.Response:
     s = site(request)
-    lang, days = lang_of(request), period(request)
+    lang, days, page = lang_of(request), q.days, q.page
     labels = Labels(s.core, lang)
-    page = page_number(request)
     stats = await period_stats(s, days)
     total = next((g for g in stats[by] if g.key == key), None)
     column: Literal["agency_id", "topic_id"] = "agency_id" if by == "agency" else "topic_id"
@@ -314,20 +337,22 @@ async def _scorecard(request: web.Request, by: str, key: str) -> web.Response:
     return web.Response(text=html, content_type="text/html")
 
 
-async def agency_page(request: web.Request) -> web.Response:
+@accepts(ScorecardQuery)
+async def agency_page(request: web.Request, q: ScorecardQuery) -> web.Response:
     """/agencies/{id} — an agency's scorecard and its tickets, paginated."""
     agency_id = request.match_info["id"]
     if agency_id not in site(request).core.rules.agencies_by_id:
         raise web.HTTPNotFound()
-    return await _scorecard(request, "agency", agency_id)
+    return await _scorecard(request, q, "agency", agency_id)
 
 
-async def topic_page(request: web.Request) -> web.Response:
+@accepts(ScorecardQuery)
+async def topic_page(request: web.Request, q: ScorecardQuery) -> web.Response:
     """/topics/{id} — a PCI sub-index or BPI area's scorecard and its tickets, paginated."""
     topic_id = request.match_info["id"]
     if topic_id not in site(request).core.rules.topics_by_id:
         raise web.HTTPNotFound()
-    return await _scorecard(request, "topic", topic_id)
+    return await _scorecard(request, q, "topic", topic_id)
 
 
 async def stylesheet(request: web.Request) -> web.Response:
@@ -338,10 +363,12 @@ async def stylesheet(request: web.Request) -> web.Response:
     return web.Response(text=source, content_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
-def not_found_page(request: web.Request) -> web.Response:
-    """The 404 page, in the request's language."""
+def error_page(request: web.Request, status: int, description: str) -> web.Response:
+    """The page of a refused request (404: not found; 500: our fault; else: the address or form is wrong)."""
     s = site(request)
-    return web.Response(text=render(s.env, request, s.core, "not_found.html"), status=404, content_type="text/html")
+    template = "not_found.html" if status == 404 else "error.html"
+    html = render(s.env, request, s.core, template, status=status, detail=description)
+    return web.Response(text=html, status=status, content_type="text/html")
 
 
 def setup(webapp: web.Application, core: Core) -> Site:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.config import Config
+from bot.web.boundary import boundary
 from storage.web_queries import ping
 
 if TYPE_CHECKING:
@@ -39,17 +40,6 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "database": "ok"})
 
 
-@web.middleware
-async def not_found(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Unknown pages and codes get the 404 page, in the visitor's language."""
-    from bot.web.public import not_found_page
-
-    try:
-        return await handler(request)  # type: ignore[no-any-return]
-    except web.HTTPNotFound:
-        return not_found_page(request)
-
-
 async def security_headers(_request: web.Request, response: web.StreamResponse) -> None:
     """A Content-Security-Policy (no scripts at all, styles only from us) and friends on every response.
 
@@ -66,7 +56,7 @@ def setup_web(app: App) -> None:
 
     webapp = app.webapp
     webapp[APP_KEY] = app
-    webapp.middlewares.extend([not_found, open311.open311_errors])
+    webapp.middlewares.append(boundary)
     webapp.on_response_prepare.append(security_headers)
     webapp.router.add_get("/healthz", healthz)
     public.setup(webapp, app.core)

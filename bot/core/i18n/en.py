@@ -65,6 +65,13 @@ MESSAGES: dict[str, str] = {
     "web_page_of": "Page {page} of {pages}",
     "web_404_title": "Not found",
     "web_404_text": "There is no such page or item. Please check the tracking code (e.g. LS-7K3QX9).",
+    "web_400_title": "Invalid request",
+    "web_400_text": "Sorry, the page address or the data sent contains an invalid value. "
+    "Please check the link, or go back to the home page.",
+    "web_500_title": "Something went wrong",
+    "web_500_text": "Sorry, the system failed to show this page. "
+    "The error has been logged; please try again in a few minutes.",
+    "web_error_detail": "Technical detail",
     "web_ev_submitted": "Received",
     "web_ev_assign": "The coordinator assigned it to {target}",
     "web_ev_take": "The lead agency took it up",

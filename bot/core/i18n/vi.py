@@ -65,6 +65,13 @@ MESSAGES: dict[str, str] = {
     "web_page_of": "Trang {page}/{pages}",
     "web_404_title": "Không tìm thấy",
     "web_404_text": "Không có trang hoặc phản ánh nào như vậy. Xin kiểm tra lại mã tra cứu (ví dụ LS-7K3QX9).",
+    "web_400_title": "Yêu cầu không hợp lệ",
+    "web_400_text": "Xin lỗi Quý doanh nghiệp, địa chỉ trang hoặc dữ liệu gửi lên có giá trị không hợp lệ. "
+    "Xin kiểm tra lại đường dẫn, hoặc quay về trang chủ.",
+    "web_500_title": "Đã có lỗi",
+    "web_500_text": "Xin lỗi Quý doanh nghiệp, hệ thống gặp lỗi khi hiển thị trang này. "
+    "Lỗi đã được ghi lại; xin thử lại sau ít phút.",
+    "web_error_detail": "Chi tiết kỹ thuật",
     "web_ev_submitted": "Tiếp nhận phản ánh",
     "web_ev_assign": "Bộ phận điều phối giao cho {target}",
     "web_ev_take": "Cơ quan chủ trì nhận xử lý",

@@ -1,0 +1,54 @@
+"""The web boundary's middleware: malformed input gets 400/413 in the surface's format, a crash a logged 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from bot.web.inputs import InputError, check_url
+
+log = logging.getLogger(__name__)
+OPEN311 = "/open311/"
+
+
+def _checked(request: web.Request) -> bool:
+    """Pages and Open311 are checked here; the chat webhooks (other POSTs) guard their own input."""
+    return request.method in ("GET", "HEAD") or request.path.startswith(OPEN311)
+
+
+def error_response(request: web.Request, status: int, description: str) -> web.Response:
+    """The error in the format of the surface asked: Open311's error list, the site's page, or plain text."""
+    from bot.web import open311, public
+
+    if request.path.startswith(OPEN311):
+        return open311.error_response(open311.format_of(request.path), status, description)
+    if request.method in ("GET", "HEAD") and public.SITE_KEY in request.app:
+        try:
+            return public.error_page(request, status, description)
+        except Exception:  # the page itself failed: say it plainly
+            log.exception("the error page failed on %s", request.path)
+    return web.Response(status=status, text=f"{status}: {description}")
+
+
+@web.middleware
+async def boundary(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Check the URL, run the handler, and answer what it refused; last resort: a logged 500 that says nothing."""
+    try:
+        if _checked(request):
+            check_url(request)
+        return await handler(request)  # type: ignore[no-any-return]
+    except InputError as err:
+        return error_response(request, err.status, err.description)
+    except web.HTTPNotFound:
+        return error_response(request, 404, f"{request.path} not found")
+    except web.HTTPMethodNotAllowed as exc:
+        if not request.path.startswith(OPEN311):
+            raise
+        return error_response(request, 405, f"{exc.method} is not allowed here")
+    except web.HTTPException:
+        raise
+    except Exception:  # the last resort: no malformed input should ever get here (the fuzz tests check it)
+        log.exception("unexpected error answering %s %s", request.method, request.path)
+        return error_response(request, 500, "internal error; it has been logged")
