@@ -106,7 +106,7 @@ def _flag(raw: Any) -> bool:
         raise ValueError(f"must be one of {FLAG_CHOICES_EN}") from None
 
 
-def text(maximum: int) -> Callable[[Any], str]:
+def bounded(maximum: int) -> Callable[[Any], str]:
     """A validator of a stripped text of at most `maximum` characters."""
 
     def parse(raw: Any) -> str:
@@ -121,8 +121,8 @@ def text(maximum: int) -> Callable[[Any], str]:
 Page = Annotated[int, BeforeValidator(whole(MAX_PAGE))]
 Moment = Annotated[datetime, BeforeValidator(_moment)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
-Short = Annotated[str, BeforeValidator(text(SHORT))]
-Long = Annotated[str, BeforeValidator(text(MAX_TEXT))]
+Short = Annotated[str, BeforeValidator(bounded(SHORT))]
+Long = Annotated[str, BeforeValidator(bounded(MAX_TEXT))]
 
 
 class Query(BaseModel):
