@@ -12,9 +12,10 @@ from bot.core.lifecycle import OPEN_STATES, LifecycleError
 from bot.core.notify import WORKING_GROUP_KEY, agency_label
 from handlers.context import Ctx
 from handlers.officer import V
-from storage import queries
 from storage.models import Agency, Invite, KeyValue
+from storage.officers import active_officers, all_agencies
 from storage.outbox import release_held
+from storage.tickets import overdue_tickets, ticket_counts
 
 INVITE_DAYS = 7
 
@@ -88,9 +89,9 @@ async def agencies(ctx: Ctx, _arg: str) -> None:
     """/agencies: every agency, its id, bound group and open tickets."""
     if not _require_admin(ctx):
         return
-    counts = await queries.ticket_counts(ctx.session, "agency_id", OPEN_STATES)
+    counts = await ticket_counts(ctx.session, "agency_id", OPEN_STATES)
     lines = [V("agencies_title")]
-    for a in await queries.agencies(ctx.session):
+    for a in await all_agencies(ctx.session):
         bound = "✅" if a.group_chat_id else "—"
         lines.append(f"{bound} {a.id} — {a.name} ({fmt_int(int(counts.get(a.id, 0)))} đang mở)")
     ctx.reply("\n".join(lines))
@@ -100,7 +101,7 @@ async def officers(ctx: Ctx, arg: str) -> None:
     """/officers [agency_id]: who may act for which agency."""
     if not _require_admin(ctx):
         return
-    rows = await queries.active_officers(ctx.session, arg.strip() or None)
+    rows = await active_officers(ctx.session, arg.strip() or None)
     if not rows:
         ctx.reply(V("officers_none"))
         return
@@ -140,7 +141,7 @@ async def overdue(ctx: Ctx, _arg: str) -> None:
     if not _require_admin(ctx):
         return
     now = ctx.core.now()
-    rows = await queries.overdue_tickets(ctx.session, OPEN_STATES - {"awaiting_info"}, now)
+    rows = await overdue_tickets(ctx.session, OPEN_STATES - {"awaiting_info"}, now)
     if not rows:
         ctx.reply(V("overdue_none"))
         return
@@ -158,7 +159,7 @@ async def stats(ctx: Ctx, _arg: str) -> None:
     """/stats: tickets by state."""
     if not _require_admin(ctx):
         return
-    counts = await queries.ticket_counts(ctx.session, "state")
+    counts = await ticket_counts(ctx.session, "state")
     total = sum(int(v) for v in counts.values())
     from handlers.officer import STATE_VI
 

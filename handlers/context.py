@@ -17,9 +17,8 @@ from bot.core.fmt import fmt_int
 from bot.core.i18n import t
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
-from storage import queries
 from storage.models import DialogState, Identity, Officer
-from storage.queries import Sender
+from storage.senders import Sender, sender, senders
 
 T = TypeVar("T")
 # how exactly `Identity.last_inbound_at` follows a business's messages (it dates a loss of contact
@@ -161,7 +160,7 @@ async def load_senders(session: AsyncSession, msgs: list[Incoming]) -> dict[int,
     found: dict[int, Sender] = {}
     for channel in {msg.channel for _, msg in chosen}:
         mine = [(i, msg) for i, msg in chosen if msg.channel == channel]
-        officers, dialogs, identities = await queries.senders(
+        officers, dialogs, identities = await senders(
             session,
             channel,
             [msg.user_id for _, msg in mine],
@@ -183,7 +182,7 @@ async def load_sender(ctx: Ctx, found: Sender | None = None) -> None:
     """Find (unless given) the officer record, the dialog row and, in private chats, the business identity."""
     msg = ctx.msg
     if found is None:
-        found = await queries.sender(ctx.session, msg.channel, msg.user_id, ctx.dialog_key, private=not msg.is_group)
+        found = await sender(ctx.session, msg.channel, msg.user_id, ctx.dialog_key, private=not msg.is_group)
     officer, dialog, identity = found
     ctx.officer = officer
     ctx.dialog_row, ctx.dialog_known = dialog, True

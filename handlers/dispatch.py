@@ -16,8 +16,8 @@ from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
 from handlers import admin, digest, hide, intake, link, officer
 from handlers.context import Ctx, load_sender, load_senders
-from storage import queries
-from storage.queries import Sender
+from storage.events import record_events
+from storage.senders import Sender
 
 log = logging.getLogger(__name__)
 Command = Callable[[Ctx, str], Awaitable[None]]
@@ -224,7 +224,7 @@ class Dispatcher:
 
 async def _first_times(session: AsyncSession, msgs: list[Incoming], now: datetime) -> list[bool]:
     """For each event, whether it is new: all their ids recorded in one statement (a second copy is a duplicate)."""
-    new = await queries.record_events(
+    new = await record_events(
         session, [(msg.channel, msg.event_id) for msg in msgs if msg.event_id is not None], now
     )
     firsts = []

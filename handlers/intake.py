@@ -23,8 +23,9 @@ from bot.core.lifecycle import Draft, LifecycleError
 from bot.core.notify import agency_label, kind_label, topic_label
 from bot.core.split import split_offer
 from handlers.context import Ctx
-from storage import queries
+from storage.businesses import person_identity_ids
 from storage.models import Ticket
+from storage.tickets import awaiting_tickets, last_ticket_with_contact, recent_tickets, ticket_of_sent_message
 
 GREETINGS = frozenset(
     {
@@ -167,7 +168,7 @@ async def status(ctx: Ctx, arg: str) -> None:
     if ctx.identity is None:
         ctx.say("status_none")
         return
-    tickets = await queries.recent_tickets(ctx.session, await _linked_identity_ids(ctx))
+    tickets = await recent_tickets(ctx.session, await _linked_identity_ids(ctx))
     if not tickets:
         ctx.say("status_none")
         return
@@ -178,7 +179,7 @@ async def _linked_identity_ids(ctx: Ctx) -> list[int]:
     assert ctx.identity is not None
     if ctx.identity.person_id is None:
         return [ctx.identity.id]
-    return await queries.person_identity_ids(ctx.session, ctx.identity.person_id)
+    return await person_identity_ids(ctx.session, ctx.identity.person_id)
 
 
 # -- free text ----------------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ async def _replied_ticket_id(ctx: Ctx) -> int | None:
     """The ticket of the bot message the user replied to (its outbox row knows), if any."""
     if not ctx.msg.reply_to_message_id:
         return None
-    return await queries.ticket_of_sent_message(
+    return await ticket_of_sent_message(
         ctx.session, ctx.msg.channel, ctx.msg.chat_id, ctx.msg.reply_to_message_id
     )
 
@@ -194,7 +195,7 @@ async def _replied_ticket_id(ctx: Ctx) -> int | None:
 async def _awaiting_ticket(ctx: Ctx, *, replied_only: bool = False) -> Ticket | None:
     if ctx.identity is None:
         return None
-    tickets = await queries.awaiting_tickets(ctx.session, await _linked_identity_ids(ctx))
+    tickets = await awaiting_tickets(ctx.session, await _linked_identity_ids(ctx))
     if not tickets:
         return None
     from bot.core.codes import find_code
@@ -288,7 +289,7 @@ def _with_more(ctx: Ctx, data: dict[str, Any]) -> bool:
 async def _ask_contact(ctx: Ctx, data: dict[str, Any]) -> None:
     previous = None
     if ctx.identity is not None:
-        previous = await queries.last_ticket_with_contact(ctx.session, ctx.identity.id)
+        previous = await last_ticket_with_contact(ctx.session, ctx.identity.id)
     await ctx.set_dialog("name", data)
     buttons = []
     if previous is not None and previous.contact_name and previous.contact_phone:

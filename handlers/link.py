@@ -9,7 +9,7 @@ from bot.core import notify
 from bot.core.codes import new_secret_code
 from bot.core.i18n import t
 from handlers.context import Ctx
-from storage import queries
+from storage.businesses import merge_persons
 from storage.models import Identity, LinkCode
 
 LINK_MINUTES = 30
@@ -42,7 +42,7 @@ async def link(ctx: Ctx, arg: str) -> None:
     person = other.person_id or identity.person_id or other.id
     earlier = {p for p in (other.person_id, identity.person_id) if p is not None}
     for merged in earlier - {person}:  # two groups become one
-        await queries.merge_persons(ctx.session, merged, person)
+        await merge_persons(ctx.session, merged, person)
     other.person_id = identity.person_id = person
     ctx.say("link_ok")
     notify.enqueue(

@@ -14,8 +14,8 @@ from bot.core.i18n import t
 from bot.core.lifecycle import OPEN_STATES, LifecycleError
 from bot.core.notify import agency_label, card, kind_label
 from handlers.context import Ctx
-from storage import queries
 from storage.models import Invite, Officer, Ticket
+from storage.tickets import open_tickets, ticket_messages, ticket_of_card
 
 STATE_VI = {
     "triage": "chờ phân loại",
@@ -42,7 +42,7 @@ async def thread_ticket(ctx: Ctx) -> Ticket | None:
     msg = ctx.msg
     if not (msg.thread_id or msg.reply_to_message_id):
         return None
-    ticket_id = await queries.ticket_of_card(
+    ticket_id = await ticket_of_card(
         ctx.session, msg.channel, msg.chat_id, thread_id=msg.thread_id, message_id=msg.reply_to_message_id
     )
     if ticket_id is None:
@@ -129,7 +129,7 @@ async def inbox(ctx: Ctx, _arg: str) -> None:
     if not _require_staff(ctx):
         return
     own = ctx.actor.agency_id if ctx.actor.role in {"officer", "head"} else None
-    tickets = await queries.open_tickets(ctx.session, OPEN_STATES, own)
+    tickets = await open_tickets(ctx.session, OPEN_STATES, own)
     if not tickets:
         ctx.reply(V("inbox_empty"))
         return
@@ -159,7 +159,7 @@ async def show(ctx: Ctx, arg: str) -> None:
     lines += ["", ticket.text, "", V("show_history")]
     for ev in ticket.events[-15:]:
         lines.append(f"{fmt_datetime(ev.at)} · {ev.action}" + (f" · {ev.reason}" if ev.reason else ""))
-    msgs = await queries.ticket_messages(ctx.session, ticket.id)
+    msgs = await ticket_messages(ctx.session, ticket.id)
     for m in msgs[1:][-10:]:
         who = {"in": "DN", "out": "CQ", "internal": "Ghi chú"}.get(m.direction, m.direction)
         lines.append(f"[{who}] {m.text[:300]}")

@@ -1,15 +1,14 @@
-"""Deadline queries: reopenings, reminders already sent, agency heads, the sweep's heartbeat."""
+"""Deadline queries: reopenings and the reminders already sent."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import KeyValue, Officer, ReminderSent, Ticket, TicketEvent
+from storage.models import ReminderSent, Ticket, TicketEvent
 
 ReminderKey = tuple[int, str, str, datetime]  # (ticket id, deadline, agency id, due at)
 
@@ -54,25 +53,3 @@ async def reminded_in_state(session: AsyncSession, deadline: str, state: str) ->
         )
     )
     return set(rows.tuples())
-
-
-async def agency_heads(session: AsyncSession, agency_id: str) -> list[Officer]:
-    """The agency's active heads that can be written to privately."""
-    rows = await session.execute(
-        select(Officer).where(
-            Officer.agency_id == agency_id,
-            Officer.role == "head",
-            Officer.active.is_(True),
-            Officer.chat_id.is_not(None),
-        )
-    )
-    return list(rows.scalars())
-
-
-async def put_value(session: AsyncSession, key: str, value: dict[str, Any], now: datetime) -> None:
-    """Write a key/value row; an UPDATE statement is always sent (an ORM change to an equal value would be
-    skipped), so the transaction holds SQLite's write lock from here on."""
-    result = await session.execute(update(KeyValue).where(KeyValue.key == key).values(value=value, updated_at=now))
-    if getattr(result, "rowcount", 0) == 0:
-        session.add(KeyValue(key=key, value=value, updated_at=now))
-        await session.flush()

@@ -39,6 +39,7 @@ from bot.core.clock import now_utc
 from bot.core.fmt import fmt_date
 from bot.core.i18n import t
 from storage import delivery
+from storage.keyvalues import drop_value
 from storage.models import Agency, KeyValue, Ticket, TicketCard
 
 if TYPE_CHECKING:
@@ -277,16 +278,12 @@ class Sender:
             raise  # it may exist: keep the claim, so only a claim older than its lease tries again
         except BaseException:
             async with self.maker() as session, session.begin():
-                claim = await session.get(KeyValue, key)
-                if claim is not None:
-                    await session.delete(claim)
+                await drop_value(session, key)
             raise
         thread = topic.message_thread_id
         async with self.maker() as session, session.begin():
             session.add(_card_row(target, role, thread, None))
-            claim = await session.get(KeyValue, key)
-            if claim is not None:
-                await session.delete(claim)
+            await drop_value(session, key)
         if role == "notice":  # a fresh topic (the old one was deleted): put the card back on top
             await self._repost_card(target, thread)
         return thread

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.fmt import fmt_date, local
 from bot.core.i18n import t
+from storage.businesses import identities, identities_of_persons
 from storage.models import Ticket
-from storage.tickets import identities, identities_of_persons
 
 MASK = "[đã ẩn]"
 FEED_EXCERPT = 600  # characters of content and answer in a public channel post

@@ -18,7 +18,9 @@ from bot.core.fmt import fmt_date, fmt_datetime, fmt_percent, local
 from bot.core.i18n import t
 from bot.core.services import Core
 from storage import sla as deadlines
+from storage.keyvalues import put_value
 from storage.models import Identity, KeyValue, Officer, ReminderSent, Ticket
+from storage.officers import agency_heads
 from storage.outbox import dedupe_key_used
 from storage.tickets import tickets_in_states
 
@@ -151,7 +153,7 @@ async def _remind(
             _private(session, core, officer, ticket, Outgoing(text))
     if with_heads:
         head_text = t("agency_sla_to_head", "vi", agency=notify.agency_label(core, ticket.agency_id)) + "\n" + text
-        for head in await deadlines.agency_heads(session, ticket.agency_id):
+        for head in await agency_heads(session, ticket.agency_id):
             if head.id != ticket.assignee_id:
                 _private(session, core, head, ticket, Outgoing(head_text))
     if escalate:
@@ -280,7 +282,7 @@ async def _satisfaction(session: AsyncSession, core: Core, now: datetime, result
 async def _heartbeat(session: AsyncSession, now: datetime) -> None:
     """Record the sweep's time (shown by `pcibot sla report`). Written first, so that on SQLite the
     transaction holds the write lock before the per-ticket savepoints read (no stale-snapshot upgrade)."""
-    await deadlines.put_value(session, SWEEP_KEY, {"at": now.isoformat()}, now)
+    await put_value(session, SWEEP_KEY, {"at": now.isoformat()}, now)
 
 
 async def sweep(core: Core) -> SweepResult:

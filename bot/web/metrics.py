@@ -25,8 +25,8 @@ from bot.core.services import Core
 from bot.scheduler import LEASE_NAME
 from bot.web.server import APP_KEY
 from storage.models import Lease
-from storage.queries import ticket_counts
 from storage.stats import overdue_count
+from storage.tickets import ticket_counts
 from storage.web_queries import hidden_ticket_count, oldest_pending_at, outbox_counts
 
 STATES = ("triage", "new", "in_progress", "awaiting_info", "resolved", "closed", "rejected")
