@@ -1,4 +1,4 @@
-"""The `pcibot` command: run, web, db, route, import, export, digest, report, sla, purge, backup, apikey."""
+"""The `pcibot` command: run, web, db, route, import, export, digest, clusters, report, sla, purge, backup, apikey."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -216,9 +216,10 @@ def _local_moment(text: str) -> datetime:
 
 def _day(text: str) -> date:
     """2026-03-31 or 31/03/2026."""
-    text = text.strip()
+    from bot.core.fmt import parse_date
+
     try:
-        return datetime.strptime(text, "%d/%m/%Y").date() if "/" in text else date.fromisoformat(text)
+        return parse_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"ngày không hợp lệ {text!r} (YYYY-MM-DD hoặc dd/mm/yyyy)") from None
 
@@ -248,6 +249,28 @@ def cmd_digest(config: Config, args: argparse.Namespace) -> int:
         if post:
             await app.sender.drain()
             print(f"Đã đưa bản tin tuần {week.label} vào hàng đợi gửi nhóm Tổ công tác PCI.", file=sys.stderr)
+        return 0
+
+    return asyncio.run(_with_app(config, go))
+
+
+def cmd_clusters(config: Config, args: argparse.Namespace) -> int:
+    """Print the clusters of similar items (recurring problems), largest first."""
+    from bot.core.clock import TZ
+    from bot.core.clusters import DEFAULT_WINDOW, find_clusters, render_cluster
+    from bot.core.fmt import fmt_date
+
+    async def go(app: App) -> int:
+        now = app.core.now()
+        since = datetime.combine(args.since, time(0), tzinfo=TZ) if args.since else now - DEFAULT_WINDOW
+        async with app.core.maker() as session:
+            found = await find_clusters(session, app.core, since=since, until=now)
+        for cluster in found:
+            print(render_cluster(app.core, cluster, samples=args.samples))
+        print(
+            f"{len(found)} nhóm phản ánh tương tự (tiếp nhận từ {fmt_date(since)}, và mọi phản ánh còn mở).",
+            file=sys.stderr,
+        )
         return 0
 
     return asyncio.run(_with_app(config, go))
@@ -344,6 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
     dig.add_argument("--print", action="store_true", help="print the Vietnamese text")
     dig.add_argument("--png", metavar="FILE", help="write the chart")
     dig.set_defaults(fn=cmd_digest)
+    clu = sub.add_parser("clusters", help="clusters of similar items (recurring problems), largest first")
+    clu.add_argument("--since", type=_day, metavar="DATE", help="received since this day (default: the last 90 days)")
+    clu.add_argument("--samples", type=int, default=5, metavar="N", help="codes listed per cluster (default 5)")
+    clu.set_defaults(fn=cmd_clusters)
     rep = sub.add_parser("report", help="Excel report for a period (sheets per agency and topic, ticket list)")
     rep.add_argument("--from", dest="date_from", type=_day, required=True, metavar="DATE")
     rep.add_argument("--to", dest="date_to", type=_day, required=True, metavar="DATE")

@@ -14,7 +14,7 @@ from bot.channels.base import Incoming
 from bot.core import notify
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
-from handlers import admin, digest, hide, intake, link, officer
+from handlers import admin, clusters, digest, hide, intake, link, officer
 from handlers.context import Ctx, load_sender, load_senders
 from storage.events import record_events
 from storage.senders import Sender
@@ -36,13 +36,14 @@ OFFICER_COMMANDS: dict[str, Command] = {
     "/inbox": officer.inbox,
     "/show": officer.show,
     "/take": officer.take,
-    "/reply": officer.reply,
+    "/reply": clusters.reply,
     "/ask": officer.ask,
     "/resolve": officer.resolve,
     "/transfer": officer.transfer,
     "/extend": officer.extend,
     "/note": officer.note,
     "/reject": officer.reject,
+    "/clusters": clusters.clusters,
 }
 ADMIN_COMMANDS: dict[str, Command] = {
     "/invite": admin.invite,

@@ -77,7 +77,7 @@ async def test_digest_text_in_vietnamese(app: App, clock: FakeClock) -> None:
     await build_week(app, clock)
     async with app.core.maker() as session:
         built = await weekly.build_digest(session, app.core, W18)
-    summary, agencies, topics = weekly.render_text(built)
+    summary, agencies, topics, _recurring = weekly.render_text(built)
     assert "BẢN TIN TUẦN 18/2026 (27/04/2026 – 03/05/2026)" in summary
     assert "Tuần có 2 ngày làm việc. Nghỉ lễ: 27/04, 30/04, 01/05." in summary
     assert "tiếp nhận 4 (+4 so với tuần trước)" in summary

@@ -75,7 +75,7 @@ GROUP_COMMANDS = [
     ("inbox", "Phản ánh đang mở của cơ quan, theo hạn"),
     ("show", "Xem phản ánh: /show MÃ"),
     ("take", "Nhận xử lý: /take MÃ"),
-    ("reply", "Trả lời doanh nghiệp: /reply MÃ nội dung"),
+    ("reply", "Trả lời doanh nghiệp: /reply MÃ [MÃ …] nội dung, hoặc /reply mã_nhóm nội dung"),
     ("ask", "Hỏi thêm doanh nghiệp: /ask MÃ câu hỏi"),
     ("resolve", "Trả lời chính thức, kết thúc: /resolve MÃ nội dung"),
     ("transfer", "Chuyển cơ quan: /transfer MÃ mã_cơ_quan lý do"),
@@ -91,6 +91,7 @@ GROUP_COMMANDS = [
     ("overdue", "Phản ánh quá hạn"),
     ("stats", "Thống kê"),
     ("digest", "Bản tin tổng hợp tuần"),
+    ("clusters", "Vấn đề lặp lại: nhóm phản ánh tương tự, /clusters [YYYY-MM-DD]"),
     ("help", "Hướng dẫn"),
 ]
 

@@ -1,4 +1,5 @@
-"""The weekly working-group digest: numbers per agency and topic, praise and lagging, a chart, and delivery."""
+"""The weekly working-group digest: numbers per agency and topic, praise and lagging, recurring problems, a chart,
+and delivery."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.base import Attachment, Outgoing
 from bot.core import notify
 from bot.core.clock import TZ
+from bot.core.clusters import DEFAULT_WINDOW, Cluster, find_clusters, render_cluster
 from bot.core.fmt import fmt_date, fmt_int, fmt_percent
 from bot.core.i18n import t
 from bot.core.services import Core
 from bot.core.stats import GroupStats, compute_many
 from storage.outbox import dedupe_key_used
 from storage.tickets import any_ticket_before
+from storage import analytics
 
 __all__ = [
     "CHART_FONT",
@@ -38,6 +41,7 @@ __all__ = [
 
 # Ships with matplotlib and covers Vietnamese (Latin Extended Additional: ạ ả ấ ầ ẩ ẫ ậ … ự ỳ ỵ ỷ ỹ).
 CHART_FONT = "DejaVu Sans"
+DIGEST_CLUSTERS = 5  # the largest clusters of similar items shown under "Vấn đề lặp lại"
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 
 
@@ -118,6 +122,8 @@ class Digest:
     working_days: int
     days_off: list[date]  # Monday–Friday holidays in the week
     days_swapped: list[date]  # weekend days worked in the week
+    clusters: list[Cluster]  # recurring problems among items received in DEFAULT_WINDOW up to the week's end
+    cluster_lines: list[str]  # the same, rendered (agency and topic names resolved)
 
 
 async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
@@ -139,6 +145,7 @@ async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
     )
     days = [week.monday + timedelta(days=i) for i in range(7)]
     working = [d for d in days if core.calendar.is_working_day(d)]
+    clusters = await find_clusters(session, core, until=week.end)
     return Digest(
         week=week,
         total=total[0] if total else None,
@@ -153,6 +160,8 @@ async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
         working_days=len(working),
         days_off=[d for d in days if d.weekday() < 5 and d not in working],
         days_swapped=[d for d in days if d.weekday() >= 5 and d in working],
+        clusters=clusters[:DIGEST_CLUSTERS],
+        cluster_lines=[render_cluster(core, c) for c in clusters[:DIGEST_CLUSTERS]],
     )
 
 
@@ -260,7 +269,19 @@ def render_text(digest: Digest) -> list[str]:
         lines = [t("agency_digest_by_topic", "vi", week=week.label)]
         lines += [_group_line(g, None) for g in digest.topics]
         parts.append("\n".join(lines))
+    parts.append(_clusters_part(digest))
     return parts
+
+
+def _clusters_part(digest: Digest) -> str:
+    """"Vấn đề lặp lại": the largest clusters of similar items, or a line saying there is none."""
+    window = {"start": fmt_date(digest.week.end - DEFAULT_WINDOW), "end": fmt_date(digest.week.end - timedelta(days=1))}
+    if not digest.clusters:
+        return t("agency_digest_clusters_none", "vi", **window)
+    lines = [t("agency_digest_clusters", "vi", **window)]
+    lines += digest.cluster_lines
+    lines.append(t("agency_clusters_hint", "vi"))
+    return "\n\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -355,6 +376,8 @@ async def post_digest(
     Scheduled digests carry a per-week de-duplication key, so a week is posted to the group once.
     """
     outs = await messages(digest)
+    for cluster in digest.clusters:  # `/reply <id>` answers the members shown here
+        await analytics.remember_cluster(session, cluster.id, cluster.codes, core.now())
     for i, out in enumerate(outs):
         if chat is not None:
             channel, chat_id, thread_id = chat

@@ -1,8 +1,8 @@
-"""Vietnamese formatting of dates, numbers and percentages (dd/mm/yyyy, 1.250, 87,5 %)."""
+"""Vietnamese formatting of dates, numbers and percentages (dd/mm/yyyy, 1.250, 87,5 %), and reading dates back."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -33,3 +33,9 @@ def fmt_percent(x: float | None, digits: int = 1) -> str:
     if x is None:
         return "—"
     return f"{x * 100:.{digits}f}".replace(".", ",") + " %"
+
+
+def parse_date(text: str) -> date:
+    """2026-03-31 or 31/03/2026; ValueError otherwise."""
+    text = text.strip()
+    return datetime.strptime(text, "%d/%m/%Y").date() if "/" in text else date.fromisoformat(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -291,15 +292,31 @@ def _officer_message(session: AsyncSession, ticket: Ticket, actor: Actor, now: d
     )
 
 
-async def reply(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, text: str) -> None:
-    """A message from the agency to the business (signed by the agency), without resolving."""
+async def reply(
+    session: AsyncSession,
+    core: Core,
+    ticket: Ticket,
+    actor: Actor,
+    text: str,
+    group: Sequence[str] = (),
+    cluster: str | None = None,
+) -> None:
+    """A message from the agency to the business (signed by the agency), without resolving.
+
+    `group`: every code answered by the same message (`cluster`: the cluster it was sent to), kept in the history.
+    """
     body = _require(text, "answer")
     await _implicit_take(session, core, ticket, actor)
     if ticket.state not in {"in_progress", "awaiting_info"}:
         raise LifecycleError("bad_transition", action="reply", state=ticket.state)
     now = core.now()
     _mark_response(ticket, now)
-    _event(ticket, actor, "replied", now, data={"text": body})
+    data: dict[str, Any] = {"text": body}
+    if group:
+        data["group"] = list(group)
+    if cluster:
+        data["cluster"] = cluster
+    _event(ticket, actor, "replied", now, data=data)
     _officer_message(session, ticket, actor, now, body)
     await notify.to_business(session, core, ticket, "agency_reply", text=body)
 

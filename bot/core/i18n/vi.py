@@ -435,6 +435,30 @@ MESSAGES: dict[str, str] = {
     "agency_digest_posted_wg": "Đã gửi bản tin tuần {week} vào nhóm Tổ công tác PCI.",
     "agency_digest_held_wg": "Chưa gắn nhóm Tổ công tác PCI: bản tin tuần {week} sẽ được gửi khi quản trị viên "
     "dùng /bindworkinggroup trong nhóm đó.",
+    # recurring problems: clusters of similar items (bot/core/clusters.py), /clusters, /reply to many
+    "agency_digest_clusters": "🔁 VẤN ĐỀ LẶP LẠI — nhóm phản ánh tương tự (tiếp nhận {start} – {end}, và mọi phản "
+    "ánh còn mở)",
+    "agency_digest_clusters_none": "🔁 VẤN ĐỀ LẶP LẠI: chưa thấy nhóm phản ánh tương tự nào (tiếp nhận {start} – "
+    "{end}, và mọi phản ánh còn mở).",
+    "agency_clusters_title": "🔁 VẤN ĐỀ LẶP LẠI — {n} nhóm phản ánh tương tự (tiếp nhận từ {since}, và mọi phản "
+    "ánh còn mở)",
+    "agency_clusters_none": "Chưa thấy nhóm phản ánh tương tự nào (tiếp nhận từ {since}, và mọi phản ánh còn mở).",
+    "agency_clusters_more": "… và {n} nhóm nhỏ hơn.",
+    "agency_clusters_usage": "Cú pháp: /clusters [YYYY-MM-DD] — các nhóm phản ánh tương tự tiếp nhận từ ngày đó "
+    "(mặc định {days} ngày gần nhất) và mọi phản ánh còn mở.",
+    "agency_clusters_hint": "Trả lời chung một nhóm: /reply <mã nhóm> <nội dung>, hoặc /reply LS-AAAAAA LS-BBBBBB … "
+    "<nội dung>. Mỗi doanh nghiệp nhận tin riêng.",
+    "agency_cluster_head": "• {id} — {size} phản ánh · {topic}",
+    "agency_cluster_where": "  Cơ quan: {agencies} · Xã/phường: {communes}",
+    "agency_cluster_codes": "  Mã: {codes} · còn mở: {open}",
+    "agency_cluster_sample": "  Ví dụ: «{text}»",
+    "agency_cluster_more_places": "{names} và {n} nơi khác",
+    "agency_cluster_unknown": "Không có nhóm {id}. Gõ /clusters để xem mã các nhóm hiện tại.",
+    "agency_reply_many_sent": "Đã gửi trả lời tới {n} doanh nghiệp, mỗi doanh nghiệp một tin riêng: {codes}.",
+    "agency_reply_many_none": "Chưa gửi trả lời nào.",
+    "agency_reply_many_forbidden": "Không gửi cho {n} phản ánh của cơ quan khác: {items}.",
+    "agency_reply_many_refused": "Không gửi được cho {n} phản ánh: {items}.",
+    "agency_reply_many_unknown": "Không tìm thấy mã: {codes}.",
     "agency_sla_report_rating_line": "• {code} — {agency}: có kết quả ngày {resolved}; tự kết thúc nếu không "
     "xác nhận vào {close}",
     # Zalo delivery problems (agency-facing)
