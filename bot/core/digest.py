@@ -22,9 +22,9 @@ from bot.core.fmt import fmt_date, fmt_int, fmt_percent
 from bot.core.i18n import t
 from bot.core.services import Core
 from bot.core.stats import GroupStats, compute_many
+from storage import analytics
 from storage.outbox import dedupe_key_used
 from storage.tickets import any_ticket_before
-from storage import analytics
 
 __all__ = [
     "CHART_FONT",
