@@ -121,14 +121,17 @@ async def assign(ctx: Ctx, arg: str) -> None:
         return
     parts = arg.split()
     code = normalize_code(parts[0], ctx.core.prefix) if parts else None
-    if code is None or len(parts) < 2:
+    if len(parts) < 2:
         ctx.reply(V("assign_usage"))
+        return
+    if code is None:
+        ctx.reply(V("off_bad_code", code=parts[0][:20]))
         return
     ticket = await lifecycle.get_ticket(ctx.session, code)
     if ticket is None:
         ctx.reply(V("off_unknown_code", code=code))
         return
-    topic = parts[2] if len(parts) > 2 and parts[2] in ctx.core.rules.topics_by_id else None
+    topic = parts[2] if len(parts) > 2 else None
     err = await ctx.attempt(lambda: lifecycle.assign(ctx.session, ctx.core, ticket, ctx.actor, parts[1], topic))
     if isinstance(err, LifecycleError):
         ctx.refuse(err, "vi")

@@ -14,9 +14,12 @@ async def _ticket(ctx: Ctx, raw: str, usage: str) -> Ticket | None:
     if not can_hide(ctx.actor):
         ctx.reply(V("off_hide_forbidden"))
         return None
-    code = normalize_code(raw, ctx.core.prefix) if raw else None
-    if code is None:
+    if not raw:
         ctx.reply(V(usage))
+        return None
+    code = normalize_code(raw, ctx.core.prefix)
+    if code is None:
+        ctx.reply(V("off_bad_code", code=raw[:20]))
         return None
     ticket = await lifecycle.get_ticket(ctx.session, code)
     if ticket is None:

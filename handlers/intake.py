@@ -155,7 +155,10 @@ async def status(ctx: Ctx, arg: str) -> None:
     """/status [CODE]: one ticket, or the sender's own tickets."""
     if arg.strip():
         code = normalize_code(arg, ctx.core.prefix)
-        ticket = await lifecycle.get_ticket(ctx.session, code) if code else None
+        if code is None:
+            ctx.say("status_bad_code", code=arg.strip()[:20])
+            return
+        ticket = await lifecycle.get_ticket(ctx.session, code)
         if ticket is None:
             ctx.say("status_unknown", code=arg.strip()[:20])
             return

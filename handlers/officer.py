@@ -10,6 +10,7 @@ from bot.core import lifecycle
 from bot.core.authz import can_act, can_see_identity, is_staff
 from bot.core.codes import normalize_code
 from bot.core.fmt import fmt_date, fmt_datetime
+from bot.core.history import event_text
 from bot.core.i18n import t
 from bot.core.lifecycle import OPEN_STATES, LifecycleError
 from bot.core.notify import agency_label, card, kind_label
@@ -64,7 +65,7 @@ async def _ticket_and_rest(ctx: Ctx, arg: str) -> tuple[Ticket | None, str]:
         return ticket, rest.strip()
     ticket = await thread_ticket(ctx)
     if ticket is None:
-        ctx.reply(V("off_need_code"))
+        ctx.reply(V("off_bad_code", code=head[:20]) if head else V("off_need_code"))
     return ticket, arg.strip()
 
 
@@ -158,7 +159,9 @@ async def show(ctx: Ctx, arg: str) -> None:
     lines = [out.text.split("\n\n", 1)[0], V("show_state", state=STATE_VI[ticket.state])]
     lines += ["", ticket.text, "", V("show_history")]
     for ev in ticket.events[-15:]:
-        lines.append(f"{fmt_datetime(ev.at)} · {ev.action}" + (f" · {ev.reason}" if ev.reason else ""))
+        what = event_text(ev, "vi", lambda agency_id: agency_label(ctx.core, agency_id))
+        reason = f" · {ev.reason}" if ev.reason and ev.action != "close" else ""
+        lines.append(f"{fmt_datetime(ev.at)} · {what}{reason}")
     msgs = await ticket_messages(ctx.session, ticket.id)
     for m in msgs[1:][-10:]:
         who = {"in": "DN", "out": "CQ", "internal": "Ghi chú"}.get(m.direction, m.direction)

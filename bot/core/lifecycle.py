@@ -163,7 +163,7 @@ async def submit(session: AsyncSession, core: Core, draft: Draft, actor: Actor) 
     routed = None if decision.topic == "unclassified" else decision.topic
     topic_id = draft.topic_id if draft.topic_id is not None or not draft.auto_route else routed
     if topic_id is not None and topic_id not in rules.topics_by_id:
-        raise LifecycleError("unknown_topic", topic=topic_id)
+        raise LifecycleError("unknown_topic", topic=topic_id, topics=", ".join(core.rules.topics_by_id))
     if draft.kind == "to_cao":
         agency_id, state, confidential = MISCONDUCT_AGENCY, "new", True
     elif draft.agency_id:
@@ -243,7 +243,7 @@ async def assign(
     if agency_id not in core.rules.agencies_by_id:
         raise LifecycleError("unknown_agency", agency=agency_id)
     if topic_id is not None and topic_id not in core.rules.topics_by_id:
-        raise LifecycleError("unknown_topic", topic=topic_id)
+        raise LifecycleError("unknown_topic", topic=topic_id, topics=", ".join(core.rules.topics_by_id))
     now = core.now()
     _move(ticket, actor, "assign", now, from_agency=ticket.agency_id, to_agency=agency_id)
     ticket.agency_id = agency_id

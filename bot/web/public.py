@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import lifecycle
 from bot.core.codes import normalize_code
 from bot.core.fmt import fmt_date, fmt_datetime
+from bot.core.history import event_text
 from bot.core.i18n import t
 from bot.core.publication import (
     display_names,
@@ -38,7 +39,7 @@ from bot.web.common import (
 )
 from bot.web.inputs import Page, Query, Short, accepts
 from storage.db import is_sqlite, make_engine, make_sessionmaker
-from storage.models import Ticket, TicketEvent
+from storage.models import Ticket
 from storage.web_queries import latest_answers, scorecard_tickets
 
 PAGE_SIZE = 20
@@ -209,35 +210,11 @@ def _history(tk: Ticket, labels: Labels, names: list[str]) -> list[dict[str, str
             {
                 "iso": iso_local(ev.at),
                 "when": fmt_datetime(ev.at),
-                "text": _event_text(ev, labels),
+                "text": event_text(ev, labels.lang, labels.agency),
                 "reason": public_text(tk, ev.reason, names) if PUBLIC_EVENTS[ev.action] else None,
             }
         )
     return out
-
-
-def _event_text(ev: TicketEvent, labels: Labels) -> str:
-    lang = labels.lang
-    if ev.action in {"assign", "transfer"}:
-        return t(
-            f"web_ev_{ev.action}",
-            lang,
-            source=labels.agency(ev.from_agency or ""),
-            target=labels.agency(ev.to_agency or ""),
-        )
-    if ev.action == "extended":
-        due = ev.data.get("to")
-        return t(
-            "web_ev_extended",
-            lang,
-            days=ev.data.get("days", ""),
-            due=fmt_date(datetime.fromisoformat(due)) if isinstance(due, str) else "—",
-        )
-    if ev.action == "rated":
-        return t("web_ev_rated", lang, rating=ev.data.get("rating", ""))
-    if ev.action == "close":
-        return t("web_ev_close_confirmed" if ev.reason == "confirmed" else "web_ev_close", lang)
-    return t(f"web_ev_{ev.action}", lang)
 
 
 @accepts(Query)

@@ -86,6 +86,10 @@ MESSAGES: dict[str, str] = {
     "web_ev_close_confirmed": "Closed (confirmed by the business)",
     "web_ev_reopen": "Reopened",
     "web_ev_rated": "The business rated it {rating}/5",
+    "web_ev_note": "Internal note",
+    "web_ev_hidden": "Taken off the public site",
+    "web_ev_unhidden": "Public again",
+    "web_ev_purged": "Old data anonymised",
     "web_od_lead": "Every item that is not hidden is in the open data, with public fields only; the content "
     "appears only when the business agreed to publish it, with personal data removed.",
     "web_od_files": "Files",
@@ -261,6 +265,7 @@ MESSAGES: dict[str, str] = {
     "status_answer": "Response: {text}",
     "status_link": "Details: {url}",
     "status_none": "Your enterprise has not submitted any feedback or recommendations yet.",
+    "status_bad_code": "«{code}» is not a valid reference code. Reference codes look like LS-XXXXXX, e.g. LS-7K3QX9.",
     "status_unknown": "No feedback was found with code {code}. Please check the reference code "
     "(format LS-XXXXXX).",
     # the thread with the agency
@@ -309,7 +314,7 @@ MESSAGES: dict[str, str] = {
     "messages.",
     "err_bad_kind": "The type of submission is not valid.",
     "err_too_many_attachments": "Each submission may include at most {limit} attachments.",
-    "err_unknown_topic": "The field «{topic}» does not exist.",
+    "err_unknown_topic": "The field «{topic}» does not exist. Valid field ids: {topics}.",
     "err_unknown_agency": "The agency «{agency}» does not exist. Type /agencies to see the list of agency "
     "codes.",
     "err_outcome_required": "A recommendation requires an outcome: tiep_thu, nghien_cuu or khong_tiep_thu "

@@ -86,6 +86,10 @@ MESSAGES: dict[str, str] = {
     "web_ev_close_confirmed": "Kết thúc (doanh nghiệp xác nhận)",
     "web_ev_reopen": "Mở lại để xử lý tiếp",
     "web_ev_rated": "Doanh nghiệp đánh giá {rating}/5",
+    "web_ev_note": "Ghi chú nội bộ",
+    "web_ev_hidden": "Ẩn khỏi trang công khai",
+    "web_ev_unhidden": "Công khai trở lại",
+    "web_ev_purged": "Ẩn danh hoá dữ liệu cũ",
     "web_od_lead": "Mọi phản ánh không bị ẩn đều có trong dữ liệu mở, chỉ gồm các trường công khai; nội dung "
     "chỉ có khi doanh nghiệp đồng ý công khai và đã được xoá thông tin cá nhân.",
     "web_od_files": "Tệp dữ liệu",
@@ -259,6 +263,7 @@ MESSAGES: dict[str, str] = {
     "status_answer": "Trả lời: {text}",
     "status_link": "Chi tiết: {url}",
     "status_none": "Quý doanh nghiệp chưa gửi phản ánh, kiến nghị nào.",
+    "status_bad_code": "«{code}» không phải là mã tra cứu hợp lệ. Mã tra cứu có dạng LS-XXXXXX, ví dụ: LS-7K3QX9.",
     "status_unknown": "Không tìm thấy phản ánh có mã {code}. Xin kiểm tra lại mã tra cứu (dạng LS-XXXXXX).",
     # the thread with the agency
     "taken": "Phản ánh {code} đã được {agency} tiếp nhận xử lý. Hạn trả lời: {due}.",
@@ -300,7 +305,7 @@ MESSAGES: dict[str, str] = {
     "err_too_long": "Nội dung dài quá {limit} ký tự. Xin rút gọn hoặc gửi thành nhiều tin.",
     "err_bad_kind": "Loại phản ánh không hợp lệ.",
     "err_too_many_attachments": "Mỗi phản ánh được gửi tối đa {limit} tệp đính kèm.",
-    "err_unknown_topic": "Không có lĩnh vực «{topic}».",
+    "err_unknown_topic": "Không có lĩnh vực «{topic}». Mã lĩnh vực hợp lệ: {topics}.",
     "err_unknown_agency": "Không có cơ quan «{agency}». Gõ /agencies để xem danh sách mã cơ quan.",
     "err_outcome_required": "Kiến nghị cần kết quả: tiep_thu, nghien_cuu hoặc khong_tiep_thu "
     "(ví dụ: /resolve LS-XXXXXX tiep_thu Nội dung trả lời).",
@@ -326,6 +331,7 @@ MESSAGES: dict[str, str] = {
     "agency_reopened": "Phản ánh {code} được doanh nghiệp mở lại. Hạn trả lời mới: {due}.",
     "off_unknown_code": "Không tìm thấy phản ánh {code}.",
     "off_need_code": "Xin ghi mã phản ánh, ví dụ: /take LS-7K3QX9.",
+    "off_bad_code": "«{code}» không phải là mã hợp lệ. Mã có dạng LS-XXXXXX, ví dụ: /take LS-7K3QX9.",
     "off_need_text": "Xin nhập nội dung.",
     "off_not_officer": "Lệnh này dành cho cán bộ của cơ quan xử lý. Nếu bạn là cán bộ, xin dùng /join <mã mời>.",
     "join_invalid": "Mã mời không đúng, đã dùng hoặc đã hết hạn. Xin liên hệ quản trị viên để nhận mã mới.",

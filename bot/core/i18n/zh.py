@@ -79,6 +79,10 @@ MESSAGES: dict[str, str] = {
     "web_ev_close_confirmed": "已结束（企业确认）",
     "web_ev_reopen": "重新办理",
     "web_ev_rated": "企业评价 {rating}/5",
+    "web_ev_note": "内部备注",
+    "web_ev_hidden": "已从公开网站隐藏",
+    "web_ev_unhidden": "重新公开",
+    "web_ev_purged": "旧数据已匿名化",
     "web_od_lead": "所有未被隐藏的反映都在开放数据中，仅含公开字段；内容仅在企业同意公开并删除个人信息后提供。",
     "web_od_files": "数据文件",
     "web_od_csv": "CSV（UTF-8），可用 Excel 打开",
@@ -232,6 +236,7 @@ MESSAGES: dict[str, str] = {
     "status_answer": "答复：{text}",
     "status_link": "详情：{url}",
     "status_none": "贵企业尚未提交任何反映、建议。",
+    "status_bad_code": "「{code}」不是有效的查询编号。查询编号格式为 LS-XXXXXX，例如：LS-7K3QX9。",
     "status_unknown": "未找到编号为 {code} 的反映。请核对查询编号（格式为 LS-XXXXXX）。",
     # the thread with the agency
     "taken": "反映 {code} 已由{agency}受理处理。答复期限：{due}。",
@@ -268,7 +273,7 @@ MESSAGES: dict[str, str] = {
     "err_too_long": "内容超过 {limit} 个字符。请精简内容或分多条消息发送。",
     "err_bad_kind": "反映类别无效。",
     "err_too_many_attachments": "每项反映最多可附 {limit} 个附件。",
-    "err_unknown_topic": "不存在领域「{topic}」。",
+    "err_unknown_topic": "不存在领域「{topic}」。有效的领域代码：{topics}。",
     "err_unknown_agency": "不存在机关「{agency}」。输入 /agencies 查看机关编号列表。",
     "err_outcome_required": "建议须填写处理结果：tiep_thu、nghien_cuu 或 khong_tiep_thu"
     "（例如：/resolve LS-XXXXXX tiep_thu 答复内容）。",
