@@ -41,7 +41,7 @@ class ClockedHarness(Harness):
         if not self.fake.url:
             await self.fake.start()
         self.app = await build(self.config(), clock=self.clock, migrate=True)
-        self.app.channels["telegram"].limiter.limits = Limits(private_burst=50, group_burst=100)  # type: ignore[attr-defined]
+        self.app.channels["telegram"].limiter.limits = Limits(private_burst=50, group_per_minute=100)  # type: ignore[attr-defined]
         await start(self.app, serve_web=False)
 
 

@@ -1,8 +1,10 @@
 """Telegram flood limits as a PTB rate limiter that defers instead of blocking the outbox sender.
 
 Limits (Telegram FAQ, PTB wiki "Avoiding flood limits"): about 30 messages/s overall, 20/min per group,
-1/s per private chat (short bursts tolerated). Each is a token bucket whose tokens may go negative: a
-request takes a token and sleeps until its slot. When that slot is further away than `max_wait`, the
+1/s per private chat (short bursts tolerated). The overall and group limits are sliding windows (no
+1-second window, whatever its start, holds more than 30 requests, no 60-second window more than 20 to one
+group; a token bucket would let a full bucket and its refill through in the same second); private chats
+keep a small token bucket. A request sleeps until it fits. When that is further away than `max_wait`, the
 request is not made and `Deferred(seconds)` is raised instead; the channel turns it into a SendResult
 with retry_after, so the outbox reschedules that one row and keeps delivering to other chats. (PTB's
 AIORateLimiter only ever sleeps, and pauses *every* request on one RetryAfter: one busy agency group
@@ -14,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -34,6 +37,9 @@ UNLIMITED = frozenset(
         "close",
     }
 )
+
+
+POLL_SECONDS = 0.02  # how often to look again while only requests in flight fill a window
 
 
 class Deferred(Exception):
@@ -82,24 +88,61 @@ class Bucket:
 
 
 @dataclass
+class Window:
+    """At most `cap` requests in any `seconds`-long window, whatever its start (a sliding log).
+
+    A request counts from the moment it is let through until `seconds` after its answer came back: it
+    reached Telegram somewhere in between, so however late it arrived there (network, a busy event loop),
+    no window Telegram could measure holds more than `cap`. Requests still in flight always count.
+    """
+
+    cap: int
+    seconds: float
+    done: deque[float] = field(default_factory=deque)  # answer times, in order
+    in_flight: int = 0
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more request fits (a short poll while only requests in flight fill the window)."""
+        while self.done and self.done[0] <= now - self.seconds:
+            self.done.popleft()
+        over = len(self.done) + self.in_flight - self.cap
+        if over < 0:
+            return 0.0
+        if over < len(self.done):
+            return self.done[over] + self.seconds - now
+        return POLL_SECONDS
+
+    def take(self) -> None:
+        self.in_flight += 1
+
+    def release(self, now: float) -> None:
+        self.in_flight -= 1
+        self.done.append(now)
+
+    def idle(self, now: float) -> bool:
+        return self.in_flight == 0 and self.wait(now) == 0 and not self.done
+
+
+@dataclass
 class Limits:
     """The numbers, adjustable (e.g. for a self-hosted Bot API server or paid broadcasts)."""
 
-    overall_per_second: float = 30
-    group_per_minute: float = 20
-    group_burst: float = 20
+    overall_per_second: int = 30
+    group_per_minute: int = 20
+    group_window_seconds: float = 60.0  # the "minute" of group_per_minute (shorter only in tests)
     private_per_second: float = 1
     private_burst: float = 3
     max_wait: float = 1.5  # longer waits are deferred to the outbox instead of slept
 
 
 class ChatRateLimiter(BaseRateLimiter[None]):
-    """Overall, per-group and per-private-chat buckets; defers long waits; honours RetryAfter per chat."""
+    """An overall and a per-group sliding window, per-private-chat buckets; defers long waits; honours RetryAfter."""
 
     def __init__(self, limits: Limits | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits or Limits()
         self.clock = clock
-        self.overall = Bucket(self.limits.overall_per_second, self.limits.overall_per_second)
+        self.overall = Window(self.limits.overall_per_second, 1.0)
+        self.groups: dict[str, Window] = {}
         self.chats: dict[str, Bucket] = {}
         self.paused_until: dict[str, float] = {}
 
@@ -109,32 +152,58 @@ class ChatRateLimiter(BaseRateLimiter[None]):
     async def shutdown(self) -> None:
         """Nothing to release."""
 
-    def _bucket(self, chat: str) -> Bucket:
+    def _forget_idle(self, now: float) -> None:
+        """Drop the state of chats that no longer constrain anything (now and then, to bound memory)."""
+        if len(self.chats) + len(self.groups) > 50_000:
+            self.chats = {k: b for k, b in self.chats.items() if b.wait(now) > 0 or b.tokens < b.capacity}
+            self.groups = {k: w for k, w in self.groups.items() if not w.idle(now)}
+
+    def _chat_limit(self, chat: str, now: float) -> Window | Bucket:
+        lim = self.limits
+        if chat.startswith("-") or chat.startswith("@"):
+            window = self.groups.get(chat)
+            if window is None:
+                self._forget_idle(now)
+                window = self.groups[chat] = Window(lim.group_per_minute, lim.group_window_seconds)
+            window.cap, window.seconds = lim.group_per_minute, lim.group_window_seconds
+            return window
         bucket = self.chats.get(chat)
         if bucket is None:
-            lim = self.limits
-            is_group = chat.startswith("-") or chat.startswith("@")
-            bucket = (
-                Bucket(lim.group_burst, lim.group_per_minute / 60)
-                if is_group
-                else Bucket(lim.private_burst, lim.private_per_second)
-            )
-            if len(self.chats) > 50_000:  # forget idle chats (full buckets) now and then
-                now = self.clock()
-                self.chats = {k: b for k, b in self.chats.items() if b.wait(now) > 0 or b.tokens < b.capacity}
-            self.chats[chat] = bucket
+            self._forget_idle(now)
+            bucket = self.chats[chat] = Bucket(lim.private_burst, lim.private_per_second)
         return bucket
 
-    def reserve(self, chat: str) -> float:
-        """Take a slot for one request to `chat`; seconds to sleep first, or raise Deferred."""
+    def wait(self, chat: str) -> float:
+        """Seconds until a request to `chat` fits every limit (0: it may go now)."""
         now = self.clock()
-        bucket = self._bucket(chat)
+        self.overall.cap = self.limits.overall_per_second
+        limit = self._chat_limit(chat, now)
         pause = max(0.0, self.paused_until.get(chat, 0.0) - now)
-        wait = max(self.overall.wait(now), bucket.wait(now), pause)
+        return max(self.overall.wait(now), limit.wait(now), pause)
+
+    def take(self, chat: str) -> None:
+        """Let one request to `chat` through now (call `release` once it is answered)."""
+        now = self.clock()
+        self.overall.take()
+        limit = self._chat_limit(chat, now)
+        if isinstance(limit, Window):
+            limit.take()
+        else:
+            limit.take(now)
+
+    def release(self, chat: str) -> None:
+        """The request to `chat` was answered (or failed): it counts from now on for its windows."""
+        now = self.clock()
+        self.overall.release(now)
+        window = self.groups.get(chat)
+        if window is not None:
+            window.release(now)
+
+    def reserve(self, chat: str) -> float:
+        """Seconds to sleep before a request to `chat` may be tried, or raise Deferred if that is too long."""
+        wait = self.wait(chat)
         if wait > self.limits.max_wait:
             raise Deferred(wait)
-        self.overall.take(now)
-        bucket.take(now)
         return wait
 
     async def process_request(
@@ -151,11 +220,16 @@ class ChatRateLimiter(BaseRateLimiter[None]):
         if endpoint in UNLIMITED or chat_id is None:
             return await callback(*args, **kwargs)
         chat = str(chat_id)
-        wait = self.reserve(chat)
-        if wait > 0:
+        deadline = self.clock() + self.limits.max_wait
+        while (wait := self.reserve(chat)) > 0:  # others may take the slot while this one sleeps: look again
+            if self.clock() + wait > deadline:
+                raise Deferred(wait)
             await asyncio.sleep(wait)
+        self.take(chat)
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as err:
             self.paused_until[chat] = self.clock() + retry_after_seconds(err)
             raise
+        finally:
+            self.release(chat)

@@ -8,8 +8,10 @@ once a webhook is set, updates are POSTed to it with the secret header instead (
 Test-facing side (plain Python, same event loop): people and groups, `text`/`photo`/`contact`/`press`
 inject updates, `inject` re-sends a raw update (duplicates), `sent`/`to_chat`/`wait_for` read what the bot
 sent, `fault` schedules 429/5xx/403 answers, `block` makes a user block the bot, `delete_topic` removes a
-forum topic. Strict like Telegram where it matters: callback_data ≤ 64 bytes, text ≤ 4096, caption ≤ 1024,
-unknown forum threads, per-chat message ids.
+forum topic, `chaos` answers a random share of calls with 429/500, `max_per_window` and
+`max_group_per_window` measure what reached it against Telegram's flood limits. Strict like Telegram
+where it matters: callback_data ≤ 64 bytes, text ≤ 4096, caption ≤ 1024, unknown forum threads, per-chat
+message ids.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import contextlib
 import fnmatch
 import itertools
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +64,40 @@ class Fault:
         return self.chat_id is None or _int(params.get("chat_id")) == self.chat_id
 
 
+@dataclass
+class Chaos:
+    """Answer a random share of flood-limited calls with 429 (retry_after) or 500, counting each."""
+
+    rng: random.Random
+    p429: float
+    p500: float
+    retry_after: int = 1
+    hits: dict[int, int] = field(default_factory=lambda: {429: 0, 500: 0})
+
+    def draw(self, method: str) -> ApiError | None:
+        if method in CONTROL or method == "answerCallbackQuery":
+            return None
+        roll = self.rng.random()
+        if roll < self.p429:
+            self.hits[429] += 1
+            return ApiError(429, f"Too Many Requests: retry after {self.retry_after}", self.retry_after)
+        if roll < self.p429 + self.p500:
+            self.hits[500] += 1
+            return ApiError(500, "Internal Server Error")
+        return None
+
+
+def max_in_window(times: list[float], seconds: float) -> int:
+    """The most of `times` inside any window of `seconds` (half-open, any start)."""
+    times = sorted(times)
+    best, first = 0, 0
+    for last, at in enumerate(times):
+        while at - times[first] >= seconds:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -99,6 +136,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.sent: list[dict[str, Any]] = []  # every message the bot created, in order
         self.faults: list[Fault] = []
+        self.chaos: Chaos | None = None
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
         self.answered_callbacks: list[str] = []
@@ -171,6 +209,9 @@ class FakeTelegram:
                     fault.times -= 1
                     fault.hits += 1
                     raise ApiError(fault.status, fault.description, fault.retry_after)
+            refused = self.chaos.draw(method) if self.chaos is not None else None
+            if refused is not None:
+                raise refused
             handler = getattr(self, f"_m_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -678,6 +719,30 @@ class FakeTelegram:
     def delete_topic(self, chat_id: int, thread_id: int) -> None:
         """Someone deletes a forum topic."""
         self.topics.get(chat_id, {}).pop(thread_id, None)
+
+    def limited_calls(self, group: int | None = None) -> list[Call]:
+        """Requests that count against Telegram's flood limits (to one chat, or to any), answered or refused."""
+        return [
+            c
+            for c in self.calls
+            if c.method not in CONTROL
+            and c.method != "answerCallbackQuery"
+            and "chat_id" in c.params
+            and (group is None or _int(c.params["chat_id"]) == group)
+        ]
+
+    def max_per_window(self, seconds: float = 1.0) -> int:
+        """The most flood-limited requests Telegram received in any window of `seconds`."""
+        return max_in_window([c.at for c in self.limited_calls()], seconds)
+
+    def max_group_per_window(self, seconds: float = 60.0) -> int:
+        """The most requests any one group received in any window of `seconds`."""
+        by_group: dict[int, list[float]] = {}
+        for c in self.limited_calls():
+            cid = _int(c.params["chat_id"])
+            if cid is not None and cid < 0:
+                by_group.setdefault(cid, []).append(c.at)
+        return max((max_in_window(times, seconds) for times in by_group.values()), default=0)
 
     def calls_of(self, method: str) -> list[Call]:
         """Requests of one method."""

@@ -67,7 +67,7 @@ class Harness:
         self.app = await build(self.config(), migrate=True)
         channel = self.app.channels["telegram"]
         # Dialogs in tests run faster than a person types; the limiter itself is tested on its own.
-        channel.limiter.limits = Limits(private_burst=50, group_burst=100)  # type: ignore[attr-defined]
+        channel.limiter.limits = Limits(private_burst=50, group_per_minute=100)  # type: ignore[attr-defined]
         await start(self.app, serve_web=True)
 
     async def stop_app(self) -> None:
