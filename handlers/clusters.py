@@ -6,7 +6,7 @@ from datetime import datetime, time
 from functools import partial
 
 from bot.core import lifecycle
-from bot.core.authz import OFFICER_ROLES, can_act, is_staff
+from bot.core.authz import OFFICER_ROLES, can_act
 from bot.core.clock import TZ
 from bot.core.clusters import CLUSTER_ID_RE, DEFAULT_WINDOW, find_clusters, render_cluster
 from bot.core.codes import normalize_code
@@ -21,13 +21,6 @@ from storage import analytics
 SHOWN = 10
 
 
-def _require_staff(ctx: Ctx) -> bool:
-    if is_staff(ctx.actor):
-        return True
-    ctx.reply(V("off_not_officer"))
-    return False
-
-
 def _own_agency(ctx: Ctx) -> str | None:
     """Officers and heads see (and answer) their agency's items; the coordinator and admins all."""
     return ctx.actor.agency_id if ctx.actor.role in OFFICER_ROLES else None
@@ -35,7 +28,7 @@ def _own_agency(ctx: Ctx) -> str | None:
 
 async def clusters(ctx: Ctx, arg: str) -> None:
     """/clusters [YYYY-MM-DD]: groups of similar items received since that day (default 90 days) or still open."""
-    if not _require_staff(ctx):
+    if not officer.require_staff(ctx):
         return
     now = ctx.core.now()
     since = now - DEFAULT_WINDOW
@@ -82,7 +75,7 @@ async def reply(ctx: Ctx, arg: str) -> None:
     if cluster_id is None and len(codes) < 2:
         await officer.reply(ctx, arg)
         return
-    if not _require_staff(ctx):
+    if not officer.require_staff(ctx):
         return
     if cluster_id is not None:
         text = tail.strip()

@@ -69,7 +69,8 @@ async def _ticket_and_rest(ctx: Ctx, arg: str) -> tuple[Ticket | None, str]:
     return ticket, arg.strip()
 
 
-def _require_staff(ctx: Ctx) -> bool:
+def require_staff(ctx: Ctx) -> bool:
+    """True for officers, heads, the coordinator and admins; others get the polite refusal."""
     if is_staff(ctx.actor):
         return True
     ctx.reply(V("off_not_officer"))
@@ -127,7 +128,7 @@ async def join(ctx: Ctx, arg: str) -> None:
 
 async def inbox(ctx: Ctx, _arg: str) -> None:
     """/inbox: the agency's open tickets, nearest deadline first."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     own = ctx.actor.agency_id if ctx.actor.role in {"officer", "head"} else None
     tickets = await open_tickets(ctx.session, OPEN_STATES, own)
@@ -147,7 +148,7 @@ async def inbox(ctx: Ctx, _arg: str) -> None:
 
 async def show(ctx: Ctx, arg: str) -> None:
     """/show CODE: the full card, history and thread (contact details only to those allowed)."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, _ = await _ticket_and_rest(ctx, arg)
     if ticket is None:
@@ -171,7 +172,7 @@ async def show(ctx: Ctx, arg: str) -> None:
 
 async def take(ctx: Ctx, arg: str) -> None:
     """/take CODE: acknowledge and start handling."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, _ = await _ticket_and_rest(ctx, arg)
     if ticket is not None:
@@ -187,7 +188,7 @@ async def take(ctx: Ctx, arg: str) -> None:
 
 async def reply(ctx: Ctx, arg: str) -> None:
     """/reply CODE <text>: a message to the business, signed by the agency."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, text = await _ticket_and_rest(ctx, arg)
     if ticket is not None:
@@ -197,7 +198,7 @@ async def reply(ctx: Ctx, arg: str) -> None:
 
 async def ask(ctx: Ctx, arg: str) -> None:
     """/ask CODE <question>: ask the business for information (pauses the clock)."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, text = await _ticket_and_rest(ctx, arg)
     if ticket is not None:
@@ -222,7 +223,7 @@ def _split_outcome(text: str) -> tuple[str | None, str]:
 
 async def resolve(ctx: Ctx, arg: str) -> None:
     """/resolve CODE [tiep_thu|nghien_cuu|khong_tiep_thu] <answer>: the final answer."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, text = await _ticket_and_rest(ctx, arg)
     if ticket is None:
@@ -239,7 +240,7 @@ async def resolve(ctx: Ctx, arg: str) -> None:
 
 async def transfer(ctx: Ctx, arg: str) -> None:
     """/transfer CODE <agency_id> <reason>: hand over to the competent agency."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, rest = await _ticket_and_rest(ctx, arg)
     if ticket is None:
@@ -257,7 +258,7 @@ async def transfer(ctx: Ctx, arg: str) -> None:
 
 async def extend(ctx: Ctx, arg: str) -> None:
     """/extend CODE <working days> <reason>: one extension of the answer deadline."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, rest = await _ticket_and_rest(ctx, arg)
     if ticket is None:
@@ -277,7 +278,7 @@ async def extend(ctx: Ctx, arg: str) -> None:
 
 async def reject(ctx: Ctx, arg: str) -> None:
     """/reject CODE <reason>: out of scope."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, reason = await _ticket_and_rest(ctx, arg)
     if ticket is not None:
@@ -292,7 +293,7 @@ async def reject(ctx: Ctx, arg: str) -> None:
 
 async def note(ctx: Ctx, arg: str) -> None:
     """/note CODE <text>: an internal note, never sent to the business."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     ticket, text = await _ticket_and_rest(ctx, arg)
     if ticket is not None:
@@ -306,7 +307,7 @@ PROMPTS = {"ask": "prompt_ask", "answer": "prompt_answer", "extend": "prompt_ext
 
 async def button(ctx: Ctx, payload: str) -> None:
     """take:/ask:/answer:/transfer:/extend: buttons on a ticket card."""
-    if not _require_staff(ctx):
+    if not require_staff(ctx):
         return
     action, _, rest = payload.partition(":")
     code, _, extra = rest.partition(":")
