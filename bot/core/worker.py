@@ -35,13 +35,15 @@ class BatchWorker(ABC):
 
     async def _loop(self) -> None:
         while not self._stopping:
+            # Cleared before the batch, not after: a wake() that arrives while the batch runs (a commit its
+            # query did not see) must cut the next sleep short instead of being lost.
+            self._wake.clear()
             try:
                 count = await self.run_once()
             except Exception:  # a failed batch must not stop the worker; its rows stay due
                 log.exception("%s: batch failed", self.name)
                 count = 0
             if count == 0:
-                self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.idle_seconds)
                 except TimeoutError:
