@@ -277,17 +277,38 @@ def cmd_clusters(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_report(config: Config, args: argparse.Namespace) -> int:
-    """Excel report for a period (the plan's reports to the province)."""
-    from bot.core.reports import write_report
+    """The periodic report to the province for a quarter or a range of dates, as Excel and/or Word."""
+    from bot.core.reports import LISTING, ReportPeriod, write_report
 
-    if args.date_to < args.date_from:
-        print("Ngày kết thúc (--to) phải sau ngày bắt đầu (--from).", file=sys.stderr)
+    problem = None
+    if args.quarter and (args.date_from or args.date_to):
+        problem = "Vui lòng chọn kỳ báo cáo bằng --quarter hoặc bằng --from và --to, không dùng cả hai."
+    elif not args.quarter and not (args.date_from and args.date_to):
+        problem = "Vui lòng chọn kỳ báo cáo: --quarter YYYY-Qn (ví dụ 2026-Q4), hoặc cả --from và --to."
+    elif not (args.xlsx or args.docx):
+        problem = "Vui lòng chọn ít nhất một tệp kết quả: --xlsx TỆP và/hoặc --docx TỆP."
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        chosen = (
+            ReportPeriod.quarter(args.quarter) if args.quarter else ReportPeriod.between(args.date_from, args.date_to)
+        )
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
         return 2
 
     async def go(app: App) -> int:
-        counts = await write_report(app.core, args.date_from, args.date_to, Path(args.xlsx))
-        listed = counts.get("Danh sách phản ánh", 0)
-        print(f"Đã ghi {args.xlsx}: {len(counts)} trang tính, {listed} phản ánh.", file=sys.stderr)
+        xlsx, docx = (Path(f) if f else None for f in (args.xlsx, args.docx))
+        written = await write_report(app.core, chosen, xlsx=xlsx, docx=docx)
+        total = written.report.total
+        if xlsx is not None:
+            listed = written.sheets.get(LISTING, 0)
+            print(f"Đã ghi {xlsx}: {len(written.sheets)} trang tính, {listed} phản ánh.", file=sys.stderr)
+        if docx is not None:
+            print(f"Đã ghi {docx}: báo cáo {chosen.title}.", file=sys.stderr)
+        print(f"{chosen.title}: tiếp nhận {total.received}, đã trả lời {total.answered} "
+              f"(đúng hạn {total.answered_on_time}), quá hạn {total.open_overdue}.", file=sys.stderr)
         return 0
 
     return asyncio.run(_with_app(config, go))
@@ -371,10 +392,12 @@ def build_parser() -> argparse.ArgumentParser:
     clu.add_argument("--since", type=_day, metavar="DATE", help="received since this day (default: the last 90 days)")
     clu.add_argument("--samples", type=int, default=5, metavar="N", help="codes listed per cluster (default 5)")
     clu.set_defaults(fn=cmd_clusters)
-    rep = sub.add_parser("report", help="Excel report for a period (sheets per agency and topic, ticket list)")
-    rep.add_argument("--from", dest="date_from", type=_day, required=True, metavar="DATE")
-    rep.add_argument("--to", dest="date_to", type=_day, required=True, metavar="DATE")
-    rep.add_argument("--xlsx", required=True, metavar="FILE")
+    rep = sub.add_parser("report", help="periodic report to the province (Excel workbook and/or Word document)")
+    rep.add_argument("--quarter", metavar="YYYY-Qn", help="a quarter, e.g. 2026-Q4 (instead of --from/--to)")
+    rep.add_argument("--from", dest="date_from", type=_day, metavar="DATE")
+    rep.add_argument("--to", dest="date_to", type=_day, metavar="DATE")
+    rep.add_argument("--xlsx", metavar="FILE", help="write the workbook (report sheets, summaries, ticket lists)")
+    rep.add_argument("--docx", metavar="FILE", help="write the report as a Word document")
     rep.set_defaults(fn=cmd_report)
     sla_cmd = sub.add_parser("sla", help="SLA clock: what is due, overdue and paused")
     sla_cmd.add_argument("action", choices=["report"])

@@ -89,6 +89,16 @@ async def answered(session: AsyncSession, start: datetime | None, end: datetime)
     return await _rows(session, stmt)
 
 
+async def outcomes(session: AsyncSession, start: datetime | None, end: datetime) -> list[Row]:
+    """(agency, topic, outcome, count) of the recommendations whose standing answer was given in the period."""
+    stmt = (
+        select(*_KEY, Ticket.outcome, func.count())
+        .where(answered_between(start, end), Ticket.outcome.is_not(None))
+        .group_by(*_KEY, Ticket.outcome)
+    )
+    return await _rows(session, stmt)
+
+
 async def open_and_overdue(session: AsyncSession, end: datetime) -> list[Row]:
     """(agency, topic, open at `end`, of them overdue)."""
     # one branch per index, glued with UNION ALL: planners will not combine indexes for an OR with GROUP BY

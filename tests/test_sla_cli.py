@@ -1,4 +1,4 @@
-"""The operator verbs: `pcibot sla report`, `pcibot digest --print --png`, `pcibot report --xlsx`."""
+"""The operator verbs: `pcibot sla report`, `pcibot digest --print --png`, `pcibot report --xlsx / --docx`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from bot.cli import main
@@ -63,3 +64,41 @@ def test_report_xlsx(database: dict[str, str], tmp_path: Path) -> None:
     assert main(["report", "--from", "27/04/2026", "--to", "2026-05-03", "--xlsx", str(out)]) == 0
     listing = load_workbook(out)["Danh sách phản ánh"]
     assert listing.max_row == 1 + 8  # seven tickets of the week and the paused one
+
+
+def test_report_for_a_quarter_as_word(
+    database: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bao-cao-q2.docx"
+    assert main(["report", "--quarter", "2026-Q2", "--docx", str(out)]) == 0
+    # T2 (due 21/04) and T6 (transferred on 29/04) still open at the end of June; P paused before its deadline
+    assert "Quý II năm 2026: tiếp nhận 8, đã trả lời 5 (đúng hạn 4), quá hạn 2." in capsys.readouterr().err
+    doc = Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Quý II năm 2026" in texts
+    assert "Trong kỳ, Hệ thống tiếp nhận 8 phản ánh, kiến nghị của doanh nghiệp." in texts
+    lagging = [[c.text for c in row.cells] for row in doc.tables[3].rows[1:]]
+    assert lagging == [  # both at 2 ÷ 4: the one with more overdue items first
+        ["Sở Tài chính", "5", "2", "2", "2", "50,0 %"],  # T1, T3 on time; T2, T6 overdue; P paused
+        ["Sở Xây dựng", "2", "2", "1", "0", "50,0 %"],  # T4 late, T5 on time
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--quarter", "2026-Q5", "--docx", "x.docx"], "Quý không hợp lệ: '2026-Q5'. Vui lòng ghi theo dạng YYYY-Qn"),
+        (["--quarter", "2026-Q4", "--from", "01/10/2026", "--xlsx", "x.xlsx"], "không dùng cả hai"),
+        (["--from", "01/10/2026", "--xlsx", "x.xlsx"], "Vui lòng chọn kỳ báo cáo: --quarter YYYY-Qn"),
+        (["--quarter", "2026-Q4"], "Vui lòng chọn ít nhất một tệp kết quả: --xlsx TỆP và/hoặc --docx TỆP."),
+        (["--from", "31/12/2026", "--to", "01/10/2026", "--xlsx", "x.xlsx"], "Ngày kết thúc phải sau ngày bắt đầu."),
+    ],
+)
+def test_report_refuses_a_bad_period_politely(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PCIBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'none.db'}")
+    assert main(["report", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())  # refused before opening the database or writing a file

@@ -29,6 +29,7 @@ __all__ = [
     "Cluster",
     "Item",
     "cluster_id_of",
+    "commune_names",
     "find_clusters",
     "group",
     "item_of",
@@ -181,7 +182,8 @@ async def find_clusters(
     return [c for c in found if agency_id is None or agency_id in c.agencies]
 
 
-def _commune_names(codes: list[str], limit: int = 6) -> str:
+def commune_names(codes: list[str], limit: int = 6) -> str:
+    """Commune names of codes, the first `limit` of them and how many more ("—" for none)."""
     names = []
     for code in codes[:limit]:
         commune = find_commune(code)
@@ -202,7 +204,7 @@ def render_cluster(core: Core, cluster: Cluster, samples: int = 5) -> str:
             "agency_cluster_where",
             "vi",
             agencies=", ".join(agency_label(core, a) for a in cluster.agencies),
-            communes=_commune_names(cluster.communes),
+            communes=commune_names(cluster.communes),
         ),
         t("agency_cluster_codes", "vi", codes=codes, open=len(cluster.open_codes)),
     ]

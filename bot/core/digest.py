@@ -4,7 +4,6 @@ and delivery."""
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Attachment, Outgoing
 from bot.core import notify
+from bot.core.charts import CHART_FONT, png_of, rate_chart
 from bot.core.clock import TZ
 from bot.core.clusters import DEFAULT_WINDOW, Cluster, find_clusters, render_cluster
 from bot.core.fmt import fmt_date, fmt_int, fmt_percent
 from bot.core.i18n import t
 from bot.core.services import Core
-from bot.core.stats import GroupStats, compute_many
+from bot.core.stats import GroupStats, compute_many, lagging_groups
 from storage import analytics
 from storage.outbox import dedupe_key_used
 from storage.tickets import any_ticket_before
@@ -39,8 +39,6 @@ __all__ = [
     "send_due",
 ]
 
-# Ships with matplotlib and covers Vietnamese (Latin Extended Additional: ạ ả ấ ầ ẩ ẫ ậ … ự ỳ ỵ ỷ ỹ).
-CHART_FONT = "DejaVu Sans"
 DIGEST_CLUSTERS = 5  # the largest clusters of similar items shown under "Vấn đề lặp lại"
 _WEEK_RE = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 
@@ -139,10 +137,7 @@ async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
         (g for g in rated if g.on_time_rate is not None and g.on_time_rate >= rules.praise_on_time_rate),
         key=lambda g: (-(g.on_time_rate or 0), -g.answered, g.name),
     )
-    lagging = sorted(
-        (g for g in rated if g.on_time_rate is not None and g.on_time_rate < rules.lagging_on_time_rate),
-        key=lambda g: (g.on_time_rate or 0, -g.open_overdue, g.name),
-    )
+    lagging = lagging_groups(agencies, rules.lagging_on_time_rate)
     days = [week.monday + timedelta(days=i) for i in range(7)]
     working = [d for d in days if core.calendar.is_working_day(d)]
     clusters = await find_clusters(session, core, until=week.end)
@@ -287,64 +282,21 @@ def _clusters_part(digest: Digest) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Chart
 
-_GREEN, _AMBER, _RED, _GREY = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e"
-
 
 def chart_figure(digest: Digest) -> Figure:
     """Per-agency on-time rate (bars coloured by the praise/lagging thresholds) and open overdue counts."""
-    groups = list(reversed(digest.agencies))  # barh draws bottom-up; keep the YAML order top-down
-    names = [g.name for g in groups] or [t("agency_digest_empty", "vi")]
-    rates = [(g.on_time_rate or 0.0) * 100 for g in groups] or [0.0]
-    overdue = [g.open_overdue for g in groups] or [0]
-    colours = [
-        _GREY
-        if g.on_time_rate is None
-        else _GREEN
-        if g.on_time_rate >= digest.praise_rate
-        else _RED
-        if g.on_time_rate < digest.lagging_rate
-        else _AMBER
-        for g in groups
-    ] or [_GREY]
-    height = max(3.0, 0.45 * len(names) + 1.6)
-    fig = Figure(figsize=(11, height), dpi=100)
-    # Margins from the longest agency name (a layout engine would measure every text twice: slow).
-    fig.subplots_adjust(
-        left=min(0.45, 0.03 + 0.0072 * max(len(n) for n in names)),
-        right=0.97,
-        top=1 - 0.75 / height,
-        bottom=0.65 / height,
-        wspace=0.08,
+    return rate_chart(
+        digest.agencies,
+        praise_rate=digest.praise_rate,
+        lagging_rate=digest.lagging_rate,
+        title=t("agency_digest_chart_title", "vi", week=digest.week.label),
+        empty=t("agency_digest_empty", "vi"),
     )
-    left, right = fig.subplots(1, 2, sharey=True, width_ratios=[3, 1.3])
-    y = range(len(names))
-    left.barh(y, rates, color=colours)
-    left.set_yticks(list(y), labels=names)
-    left.set_xlim(0, 105)
-    left.set_xlabel(t("agency_digest_chart_rate_axis", "vi"))
-    left.axvline(digest.praise_rate * 100, color=_GREEN, linestyle="--", linewidth=1)
-    left.axvline(digest.lagging_rate * 100, color=_RED, linestyle="--", linewidth=1)
-    for i, g in enumerate(groups):
-        label = fmt_percent(g.on_time_rate) if g.on_time_rate is not None else t("agency_digest_chart_none", "vi")
-        left.text(min(rates[i] + 1, 80), i, label, va="center", fontsize=8)
-    right.barh(y, overdue, color=_RED)
-    right.set_xlabel(t("agency_digest_chart_overdue_axis", "vi"))
-    for i, n in enumerate(overdue):
-        right.text(n, i, f" {n}", va="center", fontsize=8)
-    right.set_xlim(0, max([*overdue, 1]) * 1.3)
-    fig.suptitle(t("agency_digest_chart_title", "vi", week=digest.week.label))
-    return fig
 
 
 def render_png(digest: Digest) -> bytes:
     """The chart as PNG bytes (Agg, no display needed), labels in DejaVu Sans."""
-    from matplotlib import rc_context
-
-    with rc_context({"font.family": "sans-serif", "font.sans-serif": [CHART_FONT]}):
-        fig = chart_figure(digest)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")  # rendered by Agg: no display, no pyplot state
-    return buf.getvalue()
+    return png_of(lambda: chart_figure(digest))
 
 
 # ---------------------------------------------------------------------------------------------------

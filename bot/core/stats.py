@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -16,7 +16,16 @@ from bot.core.services import Core
 from storage import stats as queries
 from storage.stats import UNCLASSIFIED
 
-__all__ = ["BY", "GroupStats", "compute_many", "compute_stats", "on_time_rate"]
+__all__ = [
+    "BY",
+    "GroupStats",
+    "compute_many",
+    "compute_stats",
+    "group_name",
+    "lagging_groups",
+    "on_time_rate",
+    "outcome_counts",
+]
 
 BY = ("agency", "topic", "all")
 ALL = "all"
@@ -46,6 +55,19 @@ class GroupStats:
     extensions: int
     avg_rating: float | None
     reopened: int
+
+    @classmethod
+    def empty(cls, key: str, name: str) -> GroupStats:
+        """A group with nothing to report (no rate, no median, no rating)."""
+        return cls(key, name, 0, 0, 0, 0, 0, 0, None, None, 0, 0, None, 0)
+
+
+def lagging_groups(groups: Iterable[GroupStats], threshold: float) -> list[GroupStats]:
+    """The groups whose on-time rate is below `threshold`, the worst first, then the most overdue, then by name."""
+    return sorted(
+        (g for g in groups if g.on_time_rate is not None and g.on_time_rate < threshold),
+        key=lambda g: (g.on_time_rate or 0.0, -g.open_overdue, g.name),
+    )
 
 
 Pair = tuple[str, str]  # (agency id, topic id or "unclassified")
@@ -171,10 +193,22 @@ async def compute_stats(
     return (await compute_many(session, core, start, end, (by,)))[by]
 
 
+async def outcome_counts(
+    session: AsyncSession, start: datetime | None, end: datetime, by: str
+) -> dict[str, Counter[str]]:
+    """Outcomes (accepted, under_study, not_accepted) of the recommendations answered in [start, end), per group."""
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}, got {by!r}")
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for a, tp, outcome, n in await queries.outcomes(session, start, end):
+        counts[_group_key(by, (a, tp))][str(outcome)] += int(n)
+    return counts
+
+
 def _stats(core: Core, by: str, key: str, c: _Acc) -> GroupStats:
     return GroupStats(
         key=key,
-        name=_name(core, by, key),
+        name=group_name(core, by, key),
         received=c.received,
         answered=c.answered,
         answered_on_time=c.on_time,
@@ -201,7 +235,8 @@ def _ordered(core: Core, by: str, keys: Iterable[str | None]) -> list[str]:
     return [k for k in known if k in present] + sorted(present - set(known))
 
 
-def _name(core: Core, by: str, key: str) -> str:
+def group_name(core: Core, by: str, key: str) -> str:
+    """The name a group is shown with: the agency's short name, the topic's name in the PCI edition, "Toàn tỉnh"."""
     if by == "agency":
         agency = core.rules.agencies_by_id.get(key)
         return agency.name if agency else key

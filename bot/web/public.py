@@ -183,7 +183,7 @@ async def home(request: web.Request, q: PeriodQuery) -> web.Response:
             request,
             s.core,
             "index.html",
-            total=(stats["all"] or [_empty()])[0],
+            total=(stats["all"] or [GroupStats.empty("all", "")])[0],
             agencies=_by_rate(stats["agency"]),
             topics=stats["topic"],
             topic_ids=set(s.core.rules.topics_by_id),
@@ -195,10 +195,6 @@ async def home(request: web.Request, q: PeriodQuery) -> web.Response:
         )
 
     return web.Response(text=await s.pages.get(("home", lang, days), page), content_type="text/html")
-
-
-def _empty() -> GroupStats:
-    return GroupStats("all", "", 0, 0, 0, 0, 0, 0, None, None, 0, 0, None, 0)
 
 
 def _history(tk: Ticket, labels: Labels, names: list[str]) -> list[dict[str, str | None]]:

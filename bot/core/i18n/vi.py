@@ -478,4 +478,54 @@ MESSAGES: dict[str, str] = {
     "agency_zalo_token_failed": "⚠️ Không làm mới được mã truy cập Zalo OA ({error}). Hệ thống tiếp tục thử lại; "
     "nếu lỗi kéo dài, quản trị viên OA cần cấp lại quyền cho ứng dụng rồi nạp refresh token mới bằng lệnh "
     "pcibot zalo-token (xem README, mục Zalo).",
+    # periodic report to the Provincial People's Committee (bot/core/reports.py, bot/core/report_docx.py)
+    "agency_report_province": "UBND TỈNH LẠNG SƠN",
+    "agency_report_issuer": "TỔ CÔNG TÁC VỀ PCI VÀ PHÁT TRIỂN KINH TẾ TƯ NHÂN",
+    "agency_report_number": "Số: …/BC-TCT",
+    "agency_report_nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "agency_report_motto": "Độc lập - Tự do - Hạnh phúc",
+    "agency_report_date_line": "Lạng Sơn, ngày {day} tháng {month} năm {year}",
+    "agency_report_kind": "BÁO CÁO",
+    "agency_report_subject": "Kết quả tiếp nhận, xử lý phản ánh, kiến nghị của doanh nghiệp",
+    "agency_report_quarter": "Quý {roman} năm {year}",
+    "agency_report_range": "Từ ngày {start} đến ngày {end}",
+    "agency_report_as_of_end": "hết ngày {day}",
+    "agency_report_to": "Kính gửi: Ủy ban nhân dân tỉnh Lạng Sơn.",
+    "agency_report_intro": "Thực hiện Kế hoạch cải thiện môi trường đầu tư kinh doanh, nâng cao Chỉ số năng lực "
+    "cạnh tranh cấp tỉnh (PCI) và phát triển kinh tế tư nhân năm 2026 của UBND tỉnh, Tổ công tác về PCI và phát "
+    "triển kinh tế tư nhân báo cáo kết quả tiếp nhận, xử lý phản ánh, kiến nghị của doanh nghiệp ({period}, số liệu "
+    "đến {as_of}) như sau:",
+    "agency_report_section_general": "I. TÌNH HÌNH CHUNG",
+    "agency_report_section_topics": "II. KẾT QUẢ THEO CHỈ SỐ THÀNH PHẦN PCI VÀ LĨNH VỰC BPI",
+    "agency_report_section_clusters": "III. VẤN ĐỀ LẶP LẠI",
+    "agency_report_section_lagging": "IV. CƠ QUAN CHẬM XỬ LÝ",
+    "agency_report_section_proposals": "V. ĐỀ XUẤT",
+    "agency_report_received": "Trong kỳ, Hệ thống tiếp nhận {received} phản ánh, kiến nghị của doanh nghiệp.",
+    "agency_report_answered": "Các cơ quan đã trả lời {answered} phản ánh, kiến nghị, trong đó {on_time} trả lời "
+    "đúng hạn; tỷ lệ trả lời đúng hạn {rate}.",
+    "agency_report_open": "Đến cuối kỳ còn {open} phản ánh, kiến nghị đang xử lý, trong đó {overdue} đã quá hạn "
+    "trả lời.",
+    "agency_report_outcomes": "Kết quả xử lý kiến nghị: {accepted} tiếp thu, {under_study} tiếp thu và đang nghiên "
+    "cứu, {not_accepted} không tiếp thu (có giải trình).",
+    "agency_report_rule": "Tỷ lệ trả lời đúng hạn = số trả lời đúng hạn ÷ (số đã trả lời + số quá hạn chưa trả lời "
+    "đến cuối kỳ).",
+    "agency_report_clusters": "Các nhóm phản ánh có nội dung tương tự (tiếp nhận trong kỳ, và mọi phản ánh còn mở "
+    "đến cuối kỳ), nhiều phản ánh nhất trước:",
+    "agency_report_clusters_none": "Trong kỳ chưa thấy nhóm phản ánh có nội dung tương tự nào.",
+    "agency_report_lagging": "Các cơ quan có tỷ lệ trả lời đúng hạn dưới {threshold}:",
+    "agency_report_lagging_none": "Không có cơ quan nào có tỷ lệ trả lời đúng hạn dưới {threshold}.",
+    "agency_report_proposal_overdue": "Đề nghị {name} khẩn trương giải quyết dứt điểm {overdue} phản ánh, kiến nghị "
+    "đã quá hạn và nâng tỷ lệ trả lời đúng hạn (hiện đạt {rate}) lên tối thiểu {threshold}.",
+    "agency_report_proposal_rate": "Đề nghị {name} rà soát quy trình xử lý để nâng tỷ lệ trả lời đúng hạn (hiện đạt "
+    "{rate}) lên tối thiểu {threshold}.",
+    "agency_report_proposal_cluster": "Đề nghị {agency} xem xét giải quyết chung nhóm vấn đề lặp lại {id} ({size} "
+    "phản ánh, {topic}) và công khai hướng dẫn cho doanh nghiệp.",
+    "agency_report_proposal_none": "Đề nghị các cơ quan tiếp tục duy trì việc trả lời đúng hạn phản ánh, kiến nghị "
+    "của doanh nghiệp.",
+    "agency_report_chart_topics": "Tỷ lệ trả lời đúng hạn và phản ánh quá hạn theo chỉ số PCI, lĩnh vực BPI — {period}",
+    "agency_report_chart_agencies": "Tỷ lệ trả lời đúng hạn và phản ánh quá hạn theo cơ quan — {period}",
+    "agency_report_empty": "Không có phản ánh nào trong kỳ.",
+    "agency_report_recipients": "Nơi nhận:\n- UBND tỉnh (b/c);\n- Các sở, ngành, UBND xã, phường;\n- Lưu: VT, TCT.",
+    "agency_report_signer": "TM. TỔ CÔNG TÁC\nTỔ TRƯỞNG",
+    "agency_report_total": "Tổng cộng",
 }
