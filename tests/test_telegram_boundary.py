@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from bot.app import build, start, stop
 from storage.models import DialogState, OutboxMessage, ProcessedEvent
 from tests.app_support import refused_updates
+from tests.fakes.running import started
 from tests.fakes.telegram_harness import SECRET, Harness, free_port
 
 pytestmark = pytest.mark.e2e
@@ -58,12 +59,8 @@ POISON: dict[str, bytes] = {
 
 @pytest.fixture
 async def h(db_url: str) -> AsyncIterator[Harness]:
-    harness = Harness(db_url, "webhook")
-    await harness.start()
-    try:
+    async with started(Harness(db_url, "webhook")) as harness:
         yield harness
-    finally:
-        await harness.close()
 
 
 def hook_url(h: Harness, port: int | None = None) -> str:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from storage.models import DialogState, Identity, OutboxMessage
+from tests.fakes.running import started
 from tests.fakes.telegram_api import buttons_of, text_of
 from tests.fakes.telegram_harness import G_STC, G_THUE, G_WG, SECRET, Harness
 
@@ -19,23 +20,15 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(params=["polling", "webhook"])
 async def h(request: pytest.FixtureRequest, db_url: str) -> AsyncIterator[Harness]:
-    harness = Harness(db_url, request.param)
-    await harness.start()
-    try:
+    async with started(Harness(db_url, request.param)) as harness:
         yield harness
-    finally:
-        await harness.close()
 
 
 @pytest.fixture
 async def hp(db_url: str) -> AsyncIterator[Harness]:
     """Polling only, for behaviour that does not depend on how updates arrive."""
-    harness = Harness(db_url, "polling")
-    await harness.start()
-    try:
+    async with started(Harness(db_url, "polling")) as harness:
         yield harness
-    finally:
-        await harness.close()
 
 
 def topic_of(h: Harness, code: str) -> int:

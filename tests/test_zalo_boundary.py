@@ -14,6 +14,7 @@ from bot.app import stop
 from storage.models import DialogState, InboundEvent, OutboxMessage
 from tests.app_support import refused_updates
 from tests.conftest import FakeClock
+from tests.fakes.running import started
 from tests.fakes.zalo_bot import FakeZaloBot
 from tests.fakes.zalo_oa import OAHarness
 from tests.test_zalo_bot import SECRET, running
@@ -24,12 +25,8 @@ USER = "6142494823123456789"
 
 @pytest.fixture
 async def z(db_url: str, clock: FakeClock) -> AsyncIterator[OAHarness]:
-    harness = OAHarness(db_url, clock)
-    await harness.start()
-    try:
+    async with started(OAHarness(db_url, clock)) as harness:
         yield harness
-    finally:
-        await harness.close()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from bot.core.outbox import HELD_WINDOW
 from storage.models import Attachment, Identity, InboundEvent, OAuthToken, OutboxMessage, Ticket
 from tests.conftest import FakeClock
 from tests.console_driver import ConsoleDriver
+from tests.fakes.running import started
 from tests.fakes.zalo_oa import OAHarness
 
 pytestmark = pytest.mark.e2e
@@ -22,12 +23,8 @@ TAX_TEXT = "Hoàn thuế giá trị gia tăng bị chậm, cơ quan thuế yêu 
 
 @pytest.fixture
 async def z(db_url: str, clock: FakeClock) -> AsyncIterator[OAHarness]:
-    harness = OAHarness(db_url, clock)
-    await harness.start()
-    try:
+    async with started(OAHarness(db_url, clock)) as harness:
         yield harness
-    finally:
-        await harness.close()
 
 
 async def count(z: OAHarness, model: type[InboundEvent] | type[Ticket]) -> int:

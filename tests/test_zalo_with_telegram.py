@@ -11,6 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Config
+from tests.fakes.running import started
 from tests.fakes.telegram_api import text_of
 from tests.fakes.telegram_harness import G_THUE, TAX_TEXT, Harness
 from tests.fakes.zalo_oa import FakeZaloOA, SentMessage
@@ -70,12 +71,8 @@ class BothHarness(Harness):
 
 @pytest.fixture
 async def h(db_url: str) -> AsyncIterator[BothHarness]:
-    harness = BothHarness(db_url)
-    await harness.start()
-    try:
+    async with started(BothHarness(db_url)) as harness:
         yield harness
-    finally:
-        await harness.close()
 
 
 async def test_intake_on_zalo_answered_in_telegram_then_linked(h: BothHarness) -> None:
