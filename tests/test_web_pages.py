@@ -1,11 +1,13 @@
-"""The public site as a reader sees it: home, ticket pages, scorecards, pagination, open data, 404, headers."""
+"""The public site as a reader sees it: home, ticket pages, scorecards, pagination, trends, open data, 404, headers."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,9 +16,13 @@ from aiohttp.test_utils import TestClient
 from bot.app import App
 from bot.core import lifecycle
 from bot.core.lease import DbLease
+from bot.core.stats import GroupStats
+from bot.core.trends import Month
 from bot.scheduler import LEASE_NAME
 from bot.web.opendata import FIELDS
+from bot.web.trends import chart_of
 from tests.conftest import FakeClock
+from tests.sla_support import act, submit, vn
 from tests.web_seed import COORDINATOR, NOTE_PHRASE, SCRIPT, Seeded, seed
 
 Client = TestClient[Any, Any]
@@ -176,3 +182,72 @@ async def test_stylesheet_health_and_metrics(app: App, client: Client) -> None:
     assert await lease.acquire()
     text = await get_text(client, "/metrics")
     assert "pcibot_scheduler_up 1.0" in text and "pcibot_sweep_lag_seconds 0.0" in text
+
+
+def _trend_rows(html: str, topic_id: str) -> dict[str, list[str]]:
+    """The month rows of a topic's trend table: {"11/2025": [received, answered, on time, overdue, rate]}."""
+    table = re.search(rf'<table class="trend-table" id="table-{topic_id}">(.*?)</table>', html, re.S)
+    assert table is not None, topic_id
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', table.group(1))
+    return {month: re.findall(r'<td class="num">([^<]*)</td>', cells) for month, cells in rows}
+
+
+async def test_trends_page_month_by_month(app: App, client: Client, clock: FakeClock, seeded: Seeded) -> None:
+    seeded_at = clock.now  # Fri 13/03/2026: the last twelve months are 04/2025 – 03/2026
+    def minh_bach(year: int, month: int, day: int, hour: int, minute: int = 0) -> Awaitable[str]:
+        return submit(app, clock, vn(year, month, day, hour, minute), agency="van_phong_ubnd", topic="tinh_minh_bach")
+
+    late_october = await minh_bach(2025, 10, 31, 23, 30)  # 16:30 UTC: still October
+    await act(app, clock, vn(2025, 11, 5, 10), late_october, "resolve", "Đã công khai quy hoạch.")
+    slow = await minh_bach(2025, 11, 3, 9)  # due mid-November, answered in January
+    await act(app, clock, vn(2026, 1, 5, 10), slow, "resolve", "Đã cung cấp thông tin.")
+    too_old = await minh_bach(2025, 3, 10, 9)
+    await act(app, clock, vn(2025, 3, 11, 9), too_old, "resolve", "Đã trả lời.")
+    clock.now = seeded_at
+
+    response = await client.get("/trends")
+    html = await response.text()
+    assert response.status == 200 and "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert '<html lang="vi">' in html and "Xu hướng 12 tháng theo chỉ số PCI và lĩnh vực BPI" in html
+    assert "<script" not in html and " style=" not in html and "<style" not in html  # nothing the CSP would block
+    assert html.count("<svg") == len(app.core.rules.topics) and 'role="img"' in html
+    assert '<a href="/trends">Xu hướng</a>' in html and 'href="/trends?lang=en"' in html
+
+    rows = _trend_rows(html, "tinh_minh_bach")
+    assert list(rows)[0] == "04/2025" and list(rows)[-1] == "03/2026" and len(rows) == 12  # 03/2025 left out
+    assert rows["10/2025"] == ["1", "0", "0", "0", "—"]
+    assert rows["11/2025"] == ["1", "1", "1", "1", "50,0 %"]  # one on time, one past its deadline at the month's end
+    assert rows["12/2025"] == ["0", "0", "0", "1", "0,0 %"]
+    assert rows["01/2026"] == ["0", "1", "0", "0", "0,0 %"]  # answered, late
+    assert rows["02/2026"] == ["0", "0", "0", "0", "—"]
+    market = _trend_rows(html, "gia_nhap_thi_truong")
+    # counted as on the rest of the public site: five received (the hidden one too), three answered on time
+    assert market["03/2026"] == ["5", "3", "3", "0", "100,0 %"]
+    assert all(cells[0] == "0" for month, cells in market.items() if month != "03/2026")
+    assert '<span class="big">5</span> Tiếp nhận' in await get_text(client, "/topics/gia_nhap_thi_truong")
+    assert _trend_rows(html, "tiep_can_dat_dai")["03/2026"] == ["1", "0", "0", "0", "—"]  # open, not yet due
+
+    chart = html.split('id="topic-tinh_minh_bach"')[1].split("</svg>")[0]
+    assert "<title>11/2025: 1 tiếp nhận</title>" in chart and "<title>11/2025: 50,0 % đúng hạn</title>" in chart
+    assert "<title>12/2025: 0,0 % đúng hạn</title>" in chart
+    path = re.search(r'<path class="rate" d="([^"]+)"', chart)
+    assert path is not None and path.group(1).count("M") == 1 and path.group(1).count("L") == 2  # Nov–Jan joined
+
+    en = await get_text(client, "/trends?lang=en")
+    assert '<html lang="en">' in en and "12-month trends by PCI sub-index and BPI area" in en
+    assert "<title>11/2025: 1 received</title>" in en and 'href="/topics/tinh_minh_bach?lang=en"' in en
+    assert "Transparency" in en and "<script" not in en
+
+
+def test_trend_chart_breaks_the_line_where_a_month_has_no_rate() -> None:
+    def month(received: int, rate: float | None) -> GroupStats:
+        return replace(GroupStats.empty("x", "x"), received=received, on_time_rate=rate)
+
+    points = [(Month(2026, m), month(r, rate)) for m, r, rate in ((1, 4, 0.5), (2, 0, None), (3, 8, 1.0))]
+    chart = chart_of(points, "vi")
+    assert chart.path.startswith("M") and chart.path.count("M") == 2 and "L" not in chart.path
+    assert [b.height for b in chart.bars] == [85.0, 0.0, 170.0]  # 4 and 8 on a 0–8 axis of 170 units
+    assert [tick.label for tick in chart.count_ticks] == ["0", "2", "4", "6", "8"]
+    assert [tick.label for tick in chart.rate_ticks] == ["0 %", "50 %", "100 %"]
+    assert [(tick.label, tick.extra) for tick in chart.month_ticks] == [("T1", "2026"), ("T2", ""), ("T3", "")]
+    assert chart.points[1].y == chart.y0 - 170.0  # 100 % at the top

@@ -40,6 +40,7 @@ async def test_no_public_route_or_feed_post_reveals_the_submitter(
     seeded: Seeded = await seed(feed_app, clock)
     client = await aiohttp_client(feed_app.webapp)
     paths = ["/", "/?lang=en", "/?lang=zh", "/?days=30", "/open-data", "/open-data?lang=en"]
+    paths += ["/trends", "/trends?lang=zh"]
     paths += ["/open-data/tickets.csv", "/open-data/tickets.json", "/metrics", "/healthz"]
     paths += [f"/agencies/{a}" for a in feed_app.core.rules.agencies_by_id]
     paths += [f"/topics/{t}" for t in feed_app.core.rules.topics_by_id]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from aiohttp import web
 from jinja2 import Environment
@@ -28,6 +29,7 @@ from bot.core.publication import (
 )
 from bot.core.services import Core
 from bot.core.stats import GroupStats, compute_stats
+from bot.core.trends import TopicTrend
 from bot.web.common import (
     Labels,
     TTLCache,
@@ -42,6 +44,7 @@ from storage.db import is_sqlite, make_engine, make_sessionmaker
 from storage.models import Ticket
 from storage.web_queries import latest_answers, scorecard_tickets
 
+T = TypeVar("T")
 PAGE_SIZE = 20
 LATEST = 10
 PERIOD_DAYS = (365, 90, 30)
@@ -73,6 +76,7 @@ class Site:
     stats: TTLCache[dict[str, list[GroupStats]]]
     pages: TTLCache[str]
     lists: TTLCache[bytes]
+    trends: TTLCache[list[TopicTrend]] = field(default_factory=TTLCache)
 
 
 SITE_KEY: web.AppKey[Site] = web.AppKey("pcibot_site")
@@ -115,29 +119,32 @@ def _start(core: Core, days: int | None) -> datetime | None:
 
 async def period_stats(s: Site, days: int | None) -> dict[str, list[GroupStats]]:
     """Statistics by agency, by topic and in total for the period, cached for a few seconds."""
-    return await s.stats.get(days, lambda: asyncio.to_thread(_stats_in_thread, s.core, days))
+
+    async def compute(session: AsyncSession, end: datetime) -> dict[str, list[GroupStats]]:
+        start = _start(s.core, days)
+        return {by: await compute_stats(session, s.core, start, end, by=by) for by in ("agency", "topic", "all")}
+
+    return await s.stats.get(days, lambda: asyncio.to_thread(in_thread, s.core, compute))
 
 
-def _stats_in_thread(core: Core, days: int | None) -> dict[str, list[GroupStats]]:
-    """compute_stats in a worker thread with its own event loop and connection.
+def in_thread(core: Core, compute: Callable[[AsyncSession, datetime], Awaitable[T]]) -> T:
+    """Run `compute(session, now)` in a worker thread with its own event loop and connection.
 
     Measuring working hours for every answered ticket takes seconds over 100,000 tickets; done here,
     the web server's event loop keeps serving pages meanwhile.
     """
 
-    async def compute() -> dict[str, list[GroupStats]]:
+    async def run() -> T:
         engine = make_engine(
             core.config.database_url, **({} if is_sqlite(core.config.database_url) else {"pool_size": 1})
         )
         try:
-            end = core.now()
-            start = _start(core, days)
             async with make_sessionmaker(engine)() as session:
-                return {by: await compute_stats(session, core, start, end, by=by) for by in ("agency", "topic", "all")}
+                return await compute(session, core.now())
         finally:
             await engine.dispose()
 
-    return asyncio.run(compute())
+    return asyncio.run(run())
 
 
 def _periods(lang: str) -> list[tuple[int | None, str]]:

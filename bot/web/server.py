@@ -52,7 +52,7 @@ async def security_headers(_request: web.Request, response: web.StreamResponse) 
 
 def setup_web(app: App) -> None:
     """Attach the App to the aiohttp application and add the routes."""
-    from bot.web import metrics, open311, opendata, public
+    from bot.web import metrics, open311, opendata, public, trends
 
     webapp = app.webapp
     webapp[APP_KEY] = app
@@ -60,6 +60,7 @@ def setup_web(app: App) -> None:
     webapp.on_response_prepare.append(security_headers)
     webapp.router.add_get("/healthz", healthz)
     public.setup(webapp, app.core)
+    trends.setup(webapp)
     opendata.setup(webapp)
     open311.setup(webapp)
     metrics.setup(webapp)
