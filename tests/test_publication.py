@@ -120,3 +120,91 @@ def test_publication_rules() -> None:
         assert public_summary(restricted) is None and public_answer(restricted) is None
     record = public_record(_ticket(kind="to_cao", publish_company=True))
     assert record["kind"] is None and record["company"] is None and record["rating"] is None
+
+
+N = "[đã ẩn tên]"
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Đề nghị xử lý ông Hoàng Văn X, cán bộ địa chính.", f"Đề nghị xử lý ông {N}, cán bộ địa chính."),
+        ("bà Nguyễn Thị Lan nói phải chờ", f"bà {N} nói phải chờ"),
+        ("anh Tuấn bảo nộp lại", f"anh {N} bảo nộp lại"),
+        ("chị Hoa ở bộ phận một cửa", f"chị {N} ở bộ phận một cửa"),
+        ("cô Mai, chú Sơn và bác Tư", f"cô {N}, chú {N} và bác {N}"),
+        ("em Páo gọi điện", f"em {N} gọi điện"),
+        ("cụ Lường Văn Tỏ", f"cụ {N}"),
+        ("cháu Vi Thị Hoa", f"cháu {N}"),
+        ("đồng chí Nông Văn Bình chỉ đạo", f"đồng chí {N} chỉ đạo"),
+        ("đ/c Hứa Văn Long", f"đ/c {N}"),
+        ("Đ/c Lục ký", f"Đ/c {N} ký"),
+        ("giám đốc Trần Minh", f"giám đốc {N}"),
+        ("Chủ tịch Lê Văn Hùng", f"Chủ tịch {N}"),
+        ("cán bộ Lò Văn Páo đòi tiền", f"cán bộ {N} đòi tiền"),
+        ("trưởng phòng Bế Thị Mai", f"trưởng phòng {N}"),
+        ("phó chủ tịch Sầm Văn Dũng", f"phó chủ tịch {N}"),
+        ("thanh tra viên Mã Văn Lợi", f"thanh tra viên {N}"),
+        ("ông Phó Chủ tịch Triệu Văn Hà", f"ông Phó Chủ tịch {N}"),
+        ("Phó chủ tịch UBND xã Đinh Văn Sáng", f"Phó chủ tịch UBND xã {N}"),
+        ("Giám đốc Sở Nông nghiệp và Môi trường Lý Văn Kiên", f"Giám đốc Sở Nông nghiệp và Môi trường {N}"),
+        ("ông NGUYỄN VĂN AN", f"ông {N}"),
+        ("gap ong Nguyen Van An", f"gap ong {N}"),
+        ("chi Hang noi vay", f"chi {N} noi vay"),
+        ("Mr. Smith", f"Mr. {N}"),
+        ("Lường Văn Páo nói", f"{N} nói"),
+        ("Tôi gặp Hoàng Thị Thu Hà hôm qua", f"Tôi gặp {N} hôm qua"),
+        ("NGUYỄN THỊ HẰNG", N),
+        ("bà Anh", f"bà {N}"),
+        ("Ông Trần Văn Bảy, trưởng thôn", f"Ông {N}, trưởng thôn"),
+        ("Đỗ Minh Đức, Hồ Thị Nga và Dương Văn Tú", f"{N}, {N} và {N}"),
+    ],
+)
+def test_third_persons_names_are_masked(text: str, published: str) -> None:
+    assert scrub(text) == published
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anh em doanh nghiệp rất vất vả",
+        "Anh Em Doanh Nghiệp",
+        "chị em tiểu thương ở chợ",
+        "ông bà chúng tôi để lại mảnh đất",
+        "bà con Lạng Sơn",
+        "hàng qua cửa khẩu Hữu Nghị, Tân Thanh và Cốc Nam",
+        "tại Cao Lộc, Đồng Đăng và Lộc Bình",
+        "Sở Tài chính và Chi cục Thuế khu vực",
+        "UBND tỉnh Lạng Sơn",
+        "giám đốc Sở Tài chính",
+        "trưởng phòng Tài chính kế hoạch",
+        "cán bộ Thuế và cán bộ Hải quan",
+        "chủ tịch UBND tỉnh",
+        "cán bộ Cao Lộc",
+        "Công ty TNHH Nguyễn Kim",
+        "Công ty cổ phần Hoàng Long",
+        "đường Trần Hưng Đạo và phố Lê Lợi",
+        "phường Lương Văn Tri, phường Hoàng Văn Thụ",
+        "Trường Lê Quý Đôn",
+        "Hồ sơ nộp tại Trung tâm Phục vụ hành chính công",
+        "Mã số thuế và Lý do từ chối",
+        "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng – Lạng Sơn",
+        "Thanh tra tỉnh",
+        "Bác Hồ và Chủ tịch Hồ Chí Minh",
+        "Hà Nội, Hà Giang và Trung Quốc",
+        "Lưu ý: Vi phạm sẽ bị xử lý",
+        "Đoàn kiểm tra liên ngành đến",
+        "Quý doanh nghiệp",
+        "Gặp anh. Sau đó về",
+        "thị trường Trung Quốc",
+        "chủ quán phở đầu cầu Kỳ Lừa",
+        "HỒ SƠ ĐỀ NGHỊ HOÀN THUẾ",
+        "ANH EM DOANH NGHIỆP",
+    ],
+)
+def test_places_agencies_and_ordinary_words_are_not_names(text: str) -> None:
+    assert scrub(text) == text
+
+
+def test_the_submitters_own_details_win_over_a_third_persons_mask() -> None:
+    assert scrub("Đã trả lời chị Nguyễn Thị Hằng và anh Tuấn", [NAME]) == f"Đã trả lời {MASK} và anh {N}"

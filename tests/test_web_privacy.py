@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -10,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.core.publication import MASK
+from bot.core.publication import MASK, NAME_MASK
 from storage.models import OutboxMessage
 from tests.app_support import console_app
 from tests.conftest import FakeClock
-from tests.web_seed import SECRET_DIGITS, SECRETS, Seeded, seed
+from tests.web_seed import SECRET_DIGITS, SECRETS, THIRD_PERSONS, Seeded, seed, seed_third_persons
 
 CHANNEL = "@langson_pci_public"
 SEPARATORS = re.compile(r"[\s.\-()+/]")
@@ -70,3 +71,25 @@ async def test_no_public_route_or_feed_post_reveals_the_submitter(
         assert post.channel == "telegram" and post.chat_id == CHANNEL and post.state == "pending"
         assert not leaks(post.payload["text"]), post.payload["text"]
         assert "http://test.local/t/LS-" in post.payload["text"]
+
+
+async def test_names_of_third_persons_are_not_published(feed_app: App, aiohttp_client: Any) -> None:
+    code = await seed_third_persons(feed_app)
+    client = await aiohttp_client(feed_app.webapp)
+    paths = [f"/t/{code}", f"/t/{code}?lang=en", f"/open311/v2/requests/{code}.json"]
+    paths += [f"/open311/v2/requests/{code}.xml", "/open-data/tickets.csv", "/open-data/tickets.json"]
+    for path in paths:
+        response = await client.get(path)
+        body = html.unescape(await response.text())
+        assert response.status == 200, path
+        assert not [n for n in THIRD_PERSONS if re.search(rf"\b{n}\b", body)], (path, body)
+        assert f"ông {NAME_MASK} yêu cầu" in body and f"chị {NAME_MASK} ở bộ phận một cửa" in body, path
+        if "open311" not in path:  # Open311 has the content only, not the answer
+            assert f"đồng chí {NAME_MASK}, Phó Chủ tịch UBND xã Đồng Đăng" in body, path
+    async with feed_app.core.maker() as session:
+        [post] = (
+            (await session.execute(select(OutboxMessage).where(OutboxMessage.audience == "public_feed")))
+            .scalars()
+            .all()
+        )
+    assert f"ông {NAME_MASK}" in post.payload["text"] and "Thắng" not in post.payload["text"]

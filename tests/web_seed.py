@@ -139,3 +139,22 @@ async def seed(app: App, clock: FakeClock) -> Seeded:
     clock.advance(minutes=5)
     s.all = [s.pii, s.script, s.confidential, s.to_cao, s.hidden, s.no_consent, s.moved]
     return s
+
+
+THIRD_PERSONS_TEXT = (
+    "Cán bộ địa chính xã là ông Hoàng Văn Thắng yêu cầu nộp thêm giấy tờ không có trong quy định; "
+    "chị Lường Thị Mai ở bộ phận một cửa của UBND xã Đồng Đăng cũng trả lời như vậy."
+)
+THIRD_PERSONS_ANSWER = (
+    "Sở Tài chính đã làm việc với đồng chí Nông Văn Bình, Phó Chủ tịch UBND xã Đồng Đăng; "
+    "giấy tờ bổ sung không còn được yêu cầu."
+)
+THIRD_PERSONS = ("Hoàng Văn Thắng", "Thắng", "Lường Thị Mai", "Mai", "Nông Văn Bình", "Bình")
+
+
+async def seed_third_persons(app: App) -> str:
+    """A resolved, publishable ticket whose text and answer name officials of a commune."""
+    ticket = await _submit(app, _draft(THIRD_PERSONS_TEXT))
+    await _act(app, ticket.code, "take")
+    await _act(app, ticket.code, "resolve", THIRD_PERSONS_ANSWER)
+    return ticket.code

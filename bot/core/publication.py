@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.fmt import fmt_date, local
 from bot.core.i18n import t
+from bot.core.names import KIN, LEGAL_FORM, TITLES, find_names
 from storage.businesses import identities, identities_of_persons
 from storage.models import Ticket
 
 MASK = "[đã ẩn]"
+NAME_MASK = "[đã ẩn tên]"  # a third person's name, after its honorific kept for reading: "ông [đã ẩn tên]"
 FEED_EXCERPT = 600  # characters of content and answer in a public channel post
 MIN_SECRET_DIGITS = 8  # a run of at least this many digits is a phone, tax code, personal id or account
 
@@ -41,20 +43,6 @@ _NUMBER = re.compile(
     r"|(?P<num>(?:\(\s?\+?\d{1,3}\s?\)\s?|\+\s?)?\d(?:[ \u00a0.\-()]{1,2}\d|\d)*)"
     r")(?![\d])"
 )
-# How a person is addressed or introduced before a name (Vietnamese honorifics, roles, English titles).
-_TITLES = (
-    "anh", "chị", "ông", "bà", "em", "cô", "chú", "bác", "cháu", "bạn", "dì", "cậu", "thím", "mợ",
-    "giám đốc", "phó giám đốc", "gđ", "pgđ", "kế toán", "kế toán trưởng", "chủ tịch", "trưởng phòng",
-    "đ/c", "đồng chí", "mr", "mrs", "ms", "miss", "mr.", "mrs.", "ms.",
-)  # fmt: skip
-# Words of a company's legal form; what is left is the distinctive name.
-_LEGAL_FORM = re.compile(
-    r"\b(?:cong ty|cty|c\.ty|tnhh|co phan|cp|mtv|mot thanh vien|hai thanh vien|trach nhiem huu han|"
-    r"doanh nghiep tu nhan|dntn|hop tac xa|htx|tap doan|chi nhanh|ho kinh doanh|hkd|"
-    r"thuong mai|dich vu|xuat nhap khau|xnk|san xuat|dau tu|xay dung|tm|dv|sx|and|co\.?,? ltd|ltd|jsc|company)\b"
-)
-
-
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     if ch in "đĐ":
@@ -98,7 +86,7 @@ def _compile(alternatives: Iterable[str]) -> re.Pattern[str] | None:
 
 def _short_forms(words: Sequence[str], norm: Callable[[str], str]) -> list[str]:
     """A title before part of the name: anh An, chị Hoa, ông Nguyễn, giám đốc Văn An."""
-    titles = "|".join(_flex(_words(t, norm)) for t in _TITLES)
+    titles = "|".join(_flex(_words(t, norm)) for t in (*KIN, *TITLES))
     if len(words) == 1:
         return [rf"(?:{titles})\s+{re.escape(words[0])}"]
     return [
@@ -138,7 +126,7 @@ def _name_patterns(people: tuple[str, ...], companies: tuple[str, ...]) -> _Name
         plain += _short_forms(words, fold)
     for raw in companies:
         words = _words(raw, fold)
-        core = _LEGAL_FORM.sub(" ", " ".join(words)).split()
+        core = LEGAL_FORM.sub(" ", " ".join(words)).split()
         if core != words and (len(core) >= 2 or (core and len(core[0]) >= 5)):
             full.append(_flex(core))  # the company without "Công ty TNHH …"
     return _NamePatterns(_compile(full), _compile(accented), _compile(plain))
@@ -199,16 +187,16 @@ def _spans(
 @lru_cache(maxsize=16384)
 def _scrub(text: str, names: tuple[str, ...], companies: tuple[str, ...], numbers: tuple[str, ...]) -> str:
     text = unicodedata.normalize("NFC", text)
-    spans = sorted(_spans(text, names, companies, numbers))
+    known = [(start, end, MASK) for start, end in _spans(text, names, companies, numbers)]
+    others = [(start, end, NAME_MASK) for start, end in find_names(text)]
     out: list[str] = []
     pos = 0
-    for start, end in spans:
-        if end <= pos:
-            continue
+    for start, end, mask in sorted(known + others):
         if start >= pos:
-            out.append(text[pos:start])
-            out.append(MASK)
-        pos = end
+            out += [text[pos:start], mask]
+        elif mask == MASK:  # overlaps the span just masked: the submitter's own details win
+            out[-1] = MASK
+        pos = max(pos, end)
     out.append(text[pos:])
     return "".join(out)
 
@@ -226,7 +214,8 @@ def scrub(
     """Mask e-mails, profile links, chat handles, phone numbers, tax codes, personal ids, bank accounts,
     every written form of the given people's names (with or without diacritics, with honorifics such as
     "anh/chị/ông/bà" or roles such as "giám đốc"), of the companies (also without their legal form) and
-    of the given numbers."""
+    of the given numbers; and third persons' names after an honorific or a title, or starting with a common
+    Vietnamese surname ("ông Hoàng Văn X" → "ông [đã ẩn tên]", see bot/core/names.py)."""
     return _scrub(text, _clean(names), _clean(companies), _clean(numbers))
 
 
