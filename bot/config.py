@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 
 from storage.db import DEFAULT_URL
 
@@ -60,6 +60,7 @@ class Config(BaseModel):
     console: bool | None = None
     log_level: str = "INFO"
     retention_days: int = 1825
+    rate_limit_per_minute: int = Field(default=20, ge=0)  # messages a business may send a minute; 0: no limit
 
     @classmethod
     def from_env(cls) -> Config:
@@ -99,6 +100,7 @@ class Config(BaseModel):
             console=None if console is None else console.lower() in {"1", "true", "yes"},
             log_level=env.get("PCIBOT_LOG_LEVEL", "INFO"),
             retention_days=int(env.get("PCIBOT_RETENTION_DAYS", "1825")),
+            rate_limit_per_minute=int(env.get("PCIBOT_RATE_LIMIT_PER_MINUTE", "20")),
         )
 
     @property

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.base import Incoming
-from bot.core import notify
+from bot.core import abuse, notify
+from bot.core.authz import is_staff
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
 from handlers import admin, clusters, digest, hide, intake, link, officer
@@ -217,10 +218,24 @@ class Dispatcher:
         """Load the sender (unless given) and route the event (or only explain its refusal)."""
         ctx = Ctx(core=self.core, session=session, msg=msg)
         await load_sender(ctx, sender)
+        if await _rate_limited(ctx):
+            return
         if refused is None:
             await _route(ctx)
         else:
             ctx.refuse(refused)
+
+
+async def _rate_limited(ctx: Ctx) -> bool:
+    """A business over PCIBOT_RATE_LIMIT_PER_MINUTE: told once per window, the message changes nothing.
+    Staff and group chats (agency groups) are not limited."""
+    identity = ctx.identity
+    if identity is None or is_staff(ctx.actor):
+        return False
+    excess, wait = await abuse.over_rate(ctx.session, identity, ctx.core.now(), ctx.core.config.rate_limit_per_minute)
+    if excess == 1:
+        ctx.say("rate_limited", limit=ctx.core.config.rate_limit_per_minute, seconds=wait)
+    return excess > 0
 
 
 async def _first_times(session: AsyncSession, msgs: list[Incoming], now: datetime) -> list[bool]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.channels.base import Outgoing
-from bot.core import notify
+from bot.core import abuse, notify
 from bot.core.codes import new_secret_code
 from bot.core.i18n import t
 from handlers.context import Ctx
@@ -29,8 +29,13 @@ async def link(ctx: Ctx, arg: str) -> None:
         ctx.session.add(fresh)
         ctx.say("link_code", code=fresh.code, minutes=LINK_MINUTES)
         return
+    wait = await abuse.code_wait_minutes(ctx.session, ctx.msg, "link", now)
+    if wait:
+        ctx.say("code_throttled", minutes=wait)
+        return
     row = await ctx.session.get(LinkCode, code)
     if row is None or row.used_at is not None or row.expires_at < now:
+        abuse.wrong_code(ctx.session, ctx.msg, "link", now)
         ctx.say("link_invalid")
         return
     if row.identity_id == identity.id:

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.channels.base import Button
-from bot.core import lifecycle
+from bot.core import abuse, lifecycle
 from bot.core.authz import can_act, can_see_identity, is_staff
 from bot.core.codes import normalize_code
 from bot.core.fmt import fmt_date, fmt_datetime
@@ -90,9 +90,15 @@ async def _run(ctx: Ctx, action: Callable[[], Awaitable[None]], done: str, **par
 async def join(ctx: Ctx, arg: str) -> None:
     """/join <code>: become an officer (or head) of the agency named by a one-time invite."""
     code = arg.strip().upper()
-    invite = await ctx.session.get(Invite, code) if code else None
     now = ctx.core.now()
+    wait = await abuse.code_wait_minutes(ctx.session, ctx.msg, "invite", now)
+    if wait:
+        ctx.reply(V("join_throttled", minutes=wait))
+        return
+    invite = await ctx.session.get(Invite, code) if code else None
     if invite is None or invite.used_at is not None or invite.expires_at < now:
+        if code:
+            abuse.wrong_code(ctx.session, ctx.msg, "invite", now)
         ctx.reply(V("join_invalid"))
         return
     officer = ctx.officer

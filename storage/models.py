@@ -112,6 +112,30 @@ class Identity(Base):
     unreachable_reason: Mapped[str | None] = mapped_column(String(200))
     last_inbound_at: Mapped[datetime | None] = mapped_column(Stamp)
     created_at: Mapped[datetime] = mapped_column(Stamp)
+    # the message rate limit: when the sender's current one-minute window began, and its messages so far
+    rate_window_at: Mapped[datetime | None] = mapped_column(Stamp)
+    rate_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AbuseEvent(Base):
+    """What the abuse controls did: a wrong or refused invite/link code, a window of messages over the rate limit.
+
+    Wrong codes of the last minutes throttle further attempts; all rows are counted on /metrics. The codes
+    typed are never stored.
+    """
+
+    __tablename__ = "abuse_events"
+    __table_args__ = (
+        Index("ix_abuse_user", "channel", "user_id", "kind", "at"),
+        Index("ix_abuse_chat", "channel", "chat_id", "kind", "at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # code_wrong | code_throttled | rate_limited
+    channel: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(Stamp)
+    count: Mapped[int] = mapped_column(Integer, default=1)  # messages dropped in a rate-limited window
 
 
 class LinkCode(Base):

@@ -8,7 +8,17 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Attachment, DialogState, Identity, LinkCode, Message, OutboxMessage, Ticket, TicketEvent
+from storage.models import (
+    AbuseEvent,
+    Attachment,
+    DialogState,
+    Identity,
+    LinkCode,
+    Message,
+    OutboxMessage,
+    Ticket,
+    TicketEvent,
+)
 
 PURGED = "purged"
 
@@ -90,3 +100,9 @@ async def forget_idle_identities(session: AsyncSession, cutoff: datetime) -> int
             .values(user_id=marker, chat_id=marker, display_name="", person_id=None, unreachable_reason=None)
         )
     return len(ids)
+
+
+async def forget_abuse_senders(session: AsyncSession, cutoff: datetime) -> None:
+    """Take the users and chats out of abuse-log rows older than `cutoff` (the counts on /metrics stay)."""
+    old = and_(AbuseEvent.at < cutoff, AbuseEvent.user_id != PURGED)
+    await session.execute(update(AbuseEvent).where(old).values(user_id=PURGED, chat_id=PURGED))

@@ -14,6 +14,7 @@ from storage.retention import (
     closed_unpurged_before,
     count_closed_unpurged_before,
     drop_ticket_files,
+    forget_abuse_senders,
     forget_idle_identities,
     ticket_messages,
 )
@@ -80,4 +81,5 @@ async def purge(core: Core, older_than_days: int, *, dry_run: bool = False) -> P
             total += len(tickets)
     async with core.maker() as session, session.begin():
         identities = await forget_idle_identities(session, cutoff)
+        await forget_abuse_senders(session, cutoff)
     return PurgeResult(cutoff, total, identities)

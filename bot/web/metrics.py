@@ -24,6 +24,7 @@ from bot.core.lease import DEFAULT_TTL
 from bot.core.services import Core
 from bot.scheduler import LEASE_NAME
 from bot.web.server import APP_KEY
+from storage.abuse import CODE_WRONG, RATE_LIMITED, abuse_totals
 from storage.models import Lease
 from storage.stats import overdue_count
 from storage.tickets import ticket_counts
@@ -44,6 +45,7 @@ class Snapshot:
     oldest_pending_seconds: float = 0.0
     lease_renewed_at: datetime | None = None
     now: datetime | None = None
+    abuse: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, channel) → count
 
 
 async def snapshot(session: AsyncSession, core: Core) -> Snapshot:
@@ -57,6 +59,7 @@ async def snapshot(session: AsyncSession, core: Core) -> Snapshot:
     oldest = await oldest_pending_at(session)
     if oldest is not None:
         snap.oldest_pending_seconds = max(0.0, (now - oldest).total_seconds())
+    snap.abuse = await abuse_totals(session)
     lease = await session.get(Lease, LEASE_NAME)
     if lease is not None:
         snap.lease_renewed_at = lease.expires_at - DEFAULT_TTL
@@ -96,6 +99,23 @@ class SnapshotCollector(Collector):
             "Age of the oldest pending message.",
             value=snap.oldest_pending_seconds,
         )
+        limited = GaugeMetricFamily(
+            "pcibot_rate_limited_messages",
+            "Business messages dropped by PCIBOT_RATE_LIMIT_PER_MINUTE, by channel.",
+            labels=["channel"],
+        )
+        codes = GaugeMetricFamily(
+            "pcibot_code_attempts_refused",
+            "Invite and link codes refused: wrong (or used, expired), or throttled after too many wrong ones.",
+            labels=["channel", "reason"],
+        )
+        for (kind, channel), count in sorted(snap.abuse.items()):
+            if kind == RATE_LIMITED:
+                limited.add_metric([channel], count)
+            else:
+                codes.add_metric([channel, "wrong" if kind == CODE_WRONG else "throttled"], count)
+        yield limited
+        yield codes
         renewed, now = snap.lease_renewed_at, snap.now
         alive = renewed is not None and now is not None and now < renewed + DEFAULT_TTL
         yield GaugeMetricFamily("pcibot_scheduler_up", "1 when a scheduler holds a live lease.", value=int(alive))

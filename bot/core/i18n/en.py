@@ -316,6 +316,10 @@ MESSAGES: dict[str, str] = {
     "link_code": "Link code: {code} (single use, valid for {minutes} minutes). To see all feedback sent via "
     "Zalo and Telegram together, open the other channel and send: /link {code}",
     "link_invalid": "This link code is wrong, already used or expired. Send /link to get a new one.",
+    "code_throttled": "A wrong code was entered too many times. For your security, codes are not accepted for "
+    "about {minutes} minutes; please try again later.",
+    "rate_limited": "You sent more than {limit} messages in one minute. To serve every business, messages sent in "
+    "the next {seconds} seconds will not be processed. Please wait a moment and send them again.",
     "link_same": "This code was created from this very account. Please send it from the other channel "
     "(Zalo or Telegram).",
     "link_ok": "Accounts linked. You can now see all feedback sent from the linked channels (send /status).",

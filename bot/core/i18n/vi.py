@@ -308,6 +308,11 @@ MESSAGES: dict[str, str] = {
     "link_code": "Mã liên kết: {code} (dùng một lần, hiệu lực {minutes} phút). Để xem chung các phản ánh đã gửi "
     "qua Zalo và Telegram, Quý doanh nghiệp mở kênh còn lại và gửi: /link {code}",
     "link_invalid": "Mã liên kết không đúng, đã dùng hoặc đã hết hạn. Gõ /link để nhận mã mới.",
+    "code_throttled": "Quý doanh nghiệp đã nhập sai mã nhiều lần. Để bảo đảm an toàn, Hệ thống tạm ngừng nhận mã "
+    "trong khoảng {minutes} phút; xin Quý doanh nghiệp thử lại sau.",
+    "rate_limited": "Quý doanh nghiệp đã gửi hơn {limit} tin nhắn trong một phút. Để phục vụ mọi doanh nghiệp, "
+    "Hệ thống tạm chưa xử lý các tin nhắn gửi trong {seconds} giây tới. Xin Quý doanh nghiệp chờ giây lát rồi gửi "
+    "lại.",
     "link_same": "Mã này được tạo từ chính tài khoản đang dùng. Xin gửi mã từ kênh còn lại (Zalo hoặc Telegram).",
     "link_ok": "Đã liên kết tài khoản. Từ nay Quý doanh nghiệp xem được tất cả phản ánh đã gửi từ các kênh đã "
     "liên kết (gõ /status).",
@@ -351,6 +356,8 @@ MESSAGES: dict[str, str] = {
     "off_need_text": "Xin nhập nội dung.",
     "off_not_officer": "Lệnh này dành cho cán bộ của cơ quan xử lý. Nếu bạn là cán bộ, xin dùng /join <mã mời>.",
     "join_invalid": "Mã mời không đúng, đã dùng hoặc đã hết hạn. Xin liên hệ quản trị viên để nhận mã mới.",
+    "join_throttled": "Đã nhập sai mã mời quá nhiều lần. Để bảo đảm an toàn, hệ thống tạm ngừng nhận mã trong "
+    "khoảng {minutes} phút; xin thử lại sau.",
     "join_admin": "Bạn là quản trị viên; không cần dùng mã mời.",
     "join_ok": "Bạn đã tham gia {agency} với vai trò {role}.",
     "inbox_empty": "Không có phản ánh nào đang mở.",

@@ -277,6 +277,9 @@ MESSAGES: dict[str, str] = {
     "link_code": "关联码：{code}（一次性，{minutes} 分钟内有效）。如需同时查看通过 Zalo 和 Telegram 提交的反映，"
     "请在另一渠道发送：/link {code}",
     "link_invalid": "关联码错误、已使用或已过期。请发送 /link 获取新的关联码。",
+    "code_throttled": "输入错误代码次数过多。为保障安全，系统在约 {minutes} 分钟内暂停接受代码，请稍后再试。",
+    "rate_limited": "您在一分钟内发送了超过 {limit} 条消息。为服务所有企业，接下来 {seconds} 秒内发送的消息将暂不处理，"
+    "请稍候再发送。",
     "link_same": "此关联码由当前账户生成。请在另一渠道（Zalo 或 Telegram）发送。",
     "link_ok": "账户已关联。贵企业现在可以查看从已关联渠道提交的所有反映（发送 /status）。",
     # refusals
