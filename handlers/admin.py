@@ -10,6 +10,7 @@ from bot.core.codes import new_secret_code, normalize_code
 from bot.core.fmt import fmt_date, fmt_int
 from bot.core.lifecycle import OPEN_STATES, LifecycleError
 from bot.core.notify import WORKING_GROUP_KEY, agency_label
+from bot.core.states import state_label
 from handlers.context import Ctx
 from handlers.officer import V
 from storage.models import Agency, Invite, KeyValue
@@ -164,8 +165,6 @@ async def stats(ctx: Ctx, _arg: str) -> None:
         return
     counts = await ticket_counts(ctx.session, "state")
     total = sum(int(v) for v in counts.values())
-    from handlers.officer import STATE_VI
-
     lines = [V("stats_title", total=fmt_int(total))]
-    lines += [f"• {STATE_VI.get(s, s)}: {fmt_int(int(n))}" for s, n in sorted(counts.items())]
+    lines += [f"• {state_label(s)}: {fmt_int(int(n))}" for s, n in sorted(counts.items())]
     ctx.reply("\n".join(lines))

@@ -60,7 +60,7 @@ ADMIN_COMMANDS: dict[str, Command] = {
     "/unhide": hide.unhide,
 }
 COMMANDS: dict[str, Command] = {**BUSINESS_COMMANDS, **OFFICER_COMMANDS, **ADMIN_COMMANDS}
-OFFICER_BUTTONS = ("take", "ask", "answer", "transfer", "extend", "outcome")
+OFFICER_BUTTONS = (*notify.CARD_ACTIONS, "outcome")
 
 
 def register(name: str, handler: Command, table: dict[str, Command] = ADMIN_COMMANDS) -> None:

@@ -22,6 +22,7 @@ from bot.core.language import detect_language
 from bot.core.lifecycle import Draft, LifecycleError
 from bot.core.notify import agency_label, kind_label, topic_label
 from bot.core.split import split_offer
+from bot.core.states import state_label
 from handlers.context import Ctx
 from storage.businesses import person_identity_ids
 from storage.models import Ticket
@@ -55,15 +56,6 @@ GREETINGS = frozenset(
     }
 )
 OPTIONAL_STEPS = ("company", "tax_code", "commune")
-STATE_KEYS = {
-    "triage": "state_triage",
-    "new": "state_new",
-    "in_progress": "state_in_progress",
-    "awaiting_info": "state_awaiting_info",
-    "resolved": "state_resolved",
-    "closed": "state_closed",
-    "rejected": "state_rejected",
-}
 
 
 def _kind_buttons(lang: str) -> list[list[Button]]:
@@ -138,7 +130,7 @@ def _status_lines(ctx: Ctx, ticket: Ticket) -> list[str]:
             ctx.lang,
             code=ticket.code,
             kind=kind_label(ticket.kind, ctx.lang),
-            state=t(STATE_KEYS.get(ticket.state, "state_new"), ctx.lang),
+            state=state_label(ticket.state, ctx.lang),
         ),
         t(
             "status_detail",

@@ -7,26 +7,18 @@ from typing import Any
 
 from bot.channels.base import Button
 from bot.core import abuse, lifecycle
-from bot.core.authz import can_act, can_see_identity, is_staff
+from bot.core.authz import can_act, can_assign, can_see_identity, is_staff
 from bot.core.codes import normalize_code
 from bot.core.fmt import fmt_date, fmt_datetime
 from bot.core.history import event_text
 from bot.core.i18n import t
 from bot.core.lifecycle import OPEN_STATES, LifecycleError
-from bot.core.notify import agency_label, card, kind_label
+from bot.core.notify import CARD_ACTIONS, agency_label, card, card_buttons_for, kind_label, officer_buttons
+from bot.core.states import allows, state_label, ticket_words
 from handlers.context import Ctx
 from storage.models import Invite, Officer, Ticket
 from storage.tickets import open_tickets, ticket_messages, ticket_of_card
 
-STATE_VI = {
-    "triage": "chờ phân loại",
-    "new": "mới",
-    "in_progress": "đang xử lý",
-    "awaiting_info": "chờ bổ sung",
-    "resolved": "đã trả lời",
-    "closed": "đã đóng",
-    "rejected": "từ chối",
-}
 OUTCOME_BUTTONS = [
     [Button("Tiếp thu", "outcome:accepted"), Button("Đang nghiên cứu", "outcome:under_study")],
     [Button("Không tiếp thu", "outcome:not_accepted")],
@@ -146,7 +138,7 @@ async def inbox(ctx: Ctx, _arg: str) -> None:
     for tk in tickets:
         late = " ⚠️ quá hạn" if tk.answer_due_at < now and tk.state != "awaiting_info" else ""
         lines.append(
-            f"• {tk.code} — {kind_label(tk.kind)} — {STATE_VI[tk.state]} — hạn {fmt_date(tk.answer_due_at)}"
+            f"• {tk.code} — {kind_label(tk.kind)} — {state_label(tk.state)} — hạn {fmt_date(tk.answer_due_at)}"
             f"{late}\n  {tk.text[:80]}"
         )
     ctx.reply("\n".join(lines))
@@ -163,7 +155,7 @@ async def show(ctx: Ctx, arg: str) -> None:
         ctx.reply(V("err_forbidden", agency=agency_label(ctx.core, ticket.agency_id)))
         return
     out = await card(ctx.session, ctx.core, ticket, lead=True, show_contact=can_see_identity(ctx.actor, ticket))
-    lines = [out.text.split("\n\n", 1)[0], V("show_state", state=STATE_VI[ticket.state])]
+    lines = [out.text.split("\n\n", 1)[0]]
     lines += ["", ticket.text, "", V("show_history")]
     for ev in ticket.events[-15:]:
         what = event_text(ev, "vi", lambda agency_id: agency_label(ctx.core, agency_id))
@@ -311,33 +303,64 @@ async def note(ctx: Ctx, arg: str) -> None:
 PROMPTS = {"ask": "prompt_ask", "answer": "prompt_answer", "extend": "prompt_extend"}
 
 
+def _agency_rows(ctx: Ctx, action: str, code: str, *, leave_out: str | None = None) -> list[list[Button]]:
+    """One button per agency, `action:CODE:agency_id` (transfer and assign pick the receiving agency)."""
+    return [[Button(a.name, f"{action}:{code}:{a.id}")] for a in ctx.core.rules.agencies if a.id != leave_out]
+
+
+def _refuse_press(ctx: Ctx, ticket: Ticket, action: str) -> None:
+    """A card button whose action the ticket's state no longer allows: say so, and offer what is left."""
+    text = V(
+        "card_btn_refused",
+        code=ticket.code,
+        state=state_label(ticket.state),
+        action=V(f"card_btn_{action}"),
+        **ticket_words(ticket.kind),
+    )
+    if card_buttons_for(ticket.state):
+        ctx.reply(f"{text}\n{V('card_btn_left')}", officer_buttons(ticket))
+    else:
+        ctx.reply(f"{text}\n{V('card_btn_none_left', code=ticket.code)}")
+
+
 async def button(ctx: Ctx, payload: str) -> None:
-    """take:/ask:/answer:/transfer:/extend: buttons on a ticket card."""
+    """take:/ask:/answer:/transfer:/extend:/assign: buttons on a ticket card; every press is answered."""
     if not require_staff(ctx):
         return
     action, _, rest = payload.partition(":")
     code, _, extra = rest.partition(":")
     ticket = await lifecycle.get_ticket(ctx.session, code)
     if ticket is None:
-        ctx.reply(V("off_unknown_code", code=code))
+        ctx.reply(V("off_unknown_code", code=code[:20]))
         return
-    if not can_act(ctx.actor, ticket):
+    allowed = can_assign(ctx.actor) if action == "assign" else can_act(ctx.actor, ticket)
+    if not allowed:
         ctx.reply(V("err_forbidden", agency=agency_label(ctx.core, ticket.agency_id)))
+        return
+    if not allows(CARD_ACTIONS[action], ticket.state):
+        _refuse_press(ctx, ticket, action)
         return
     if action == "take":
         await take(ctx, code)
-    elif action == "transfer" and not extra:
-        rows = [
-            [Button(a.name, f"transfer:{code}:{a.id}")] for a in ctx.core.rules.agencies if a.id != ticket.agency_id
-        ]
-        ctx.reply(V("prompt_transfer_agency", code=code), rows)
+    elif action in {"transfer", "assign"} and not extra:
+        leave_out = ticket.agency_id if action == "transfer" else None
+        ctx.reply(V(f"prompt_{action}_agency", code=code), _agency_rows(ctx, action, code, leave_out=leave_out))
     elif action == "transfer":
         await ctx.set_dialog("officer_transfer", {"code": code, "agency": extra})
         ctx.reply(V("prompt_transfer_reason", code=code, agency=agency_label(ctx.core, extra)))
+    elif action == "assign":
+        tk = ticket
+        await _run(
+            ctx,
+            lambda: lifecycle.assign(ctx.session, ctx.core, tk, ctx.actor, extra),
+            "assign_ok",
+            code=code,
+            agency=agency_label(ctx.core, extra),
+        )
     elif action == "answer" and ticket.kind == "kien_nghi":
         await ctx.set_dialog("officer_outcome", {"code": code})
         ctx.reply(V("prompt_outcome", code=code), OUTCOME_BUTTONS)
-    elif action in PROMPTS:
+    else:
         await ctx.set_dialog(f"officer_{action}", {"code": code})
         ctx.reply(V(PROMPTS[action], code=code, limit=ctx.core.rules.sla.extension_max))
 

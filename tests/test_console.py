@@ -72,9 +72,9 @@ async def test_full_session_submit_take_reply_resolve_rate(app: App) -> None:
     assert code in out and "24/03/2026" in out
 
     out = await console.type("/as officer thue_tinh")
-    assert f"Phản ánh mới {code}" in out and "Nguyễn Văn An, 0912345678" in out  # the held card arrives
+    assert f"📥 Phản ánh {code} · {v('state_new')}" in out and "Nguyễn Văn An, 0912345678" in out  # held card
     out = await console.type("/inbox")
-    assert code in out and "mới" in out
+    assert code in out and v("state_new") in out
     out = await console.type(f"/take {code}")
     assert v("take_ok", code=code, due="24/03/2026") in out
     assert v("taken", code=code, agency="Thuế tỉnh", due="24/03/2026") in out  # the business is told

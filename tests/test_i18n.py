@@ -68,7 +68,8 @@ def test_templates_well_formed_and_non_empty(lang: str) -> None:
 
 def test_agency_key_falls_back_to_vietnamese() -> None:
     assert "card_title" not in en.MESSAGES
-    assert t("card_title", "en", code="LS-7K3QX9") == "📥 Phản ánh mới LS-7K3QX9"
+    params = {"icon": "📥", "code": "LS-7K3QX9", "state": "mới", "Noun": "Phản ánh"}
+    assert t("card_title", "en", **params) == "📥 Phản ánh LS-7K3QX9 · mới"
     assert t("take_ok", "zh", code="LS-7K3QX9", due="01/07/2025") == vi.MESSAGES["take_ok"].format(
         code="LS-7K3QX9", due="01/07/2025")
 

@@ -14,6 +14,8 @@ from bot.core.authz import Actor, can_act, can_assign
 from bot.core.codes import new_code
 from bot.core.contact import MAX_ATTACHMENTS, MAX_TEXT
 from bot.core.services import Core
+from bot.core.states import IMPLICIT_TAKE as IMPLICIT_TAKE  # the transition table lives in bot/core/states
+from bot.core.states import TRANSITIONS, allows
 from storage.models import Agency, Attachment, Message, Ticket, TicketEvent
 from storage.tickets import OPEN_STATES as OPEN_STATES  # the states a ticket is open in, named by the schema
 from storage.tickets import code_taken, ticket_by_code
@@ -21,21 +23,6 @@ from storage.tickets import code_taken, ticket_by_code
 KINDS = ("phan_anh", "kien_nghi", "hoi_dap", "to_cao")
 OUTCOMES = ("accepted", "under_study", "not_accepted")
 MISCONDUCT_AGENCY = "thanh_tra_tinh"
-
-# action -> {from_state: to_state}; anything else is refused.
-TRANSITIONS: dict[str, dict[str, str]] = {
-    "assign": {"triage": "new"},
-    "take": {"new": "in_progress"},
-    "transfer": {"new": "new", "in_progress": "new"},
-    "ask": {"in_progress": "awaiting_info"},
-    "info_received": {"awaiting_info": "in_progress"},
-    "resolve": {"in_progress": "resolved"},
-    "reject": {"new": "rejected", "in_progress": "rejected"},
-    "close": {"resolved": "closed"},
-    "reopen": {"resolved": "in_progress", "closed": "in_progress"},
-}
-# Actions an officer may do on a `new` ticket by implicitly taking it first.
-IMPLICIT_TAKE = frozenset({"ask", "resolve", "reply"})
 
 
 class LifecycleError(Exception):
@@ -307,7 +294,7 @@ async def reply(
     """
     body = _require(text, "answer")
     await _implicit_take(session, core, ticket, actor)
-    if ticket.state not in {"in_progress", "awaiting_info"}:
+    if not allows("reply", ticket.state):
         raise LifecycleError("bad_transition", action="reply", state=ticket.state)
     now = core.now()
     _mark_response(ticket, now)
@@ -407,7 +394,7 @@ async def extend(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor
     """One extension of the answer deadline, up to the configured maximum, with a reason."""
     why = _require(reason, "reason")
     _authorize(actor, ticket)
-    if ticket.state not in {"new", "in_progress", "awaiting_info"}:
+    if not allows("extend", ticket.state):
         raise LifecycleError("bad_transition", action="extend", state=ticket.state)
     limit = core.rules.sla.extension_max
     if ticket.extension_days > 0:

@@ -15,6 +15,7 @@ from bot.core.fmt import fmt_date
 from bot.core.i18n import t
 from bot.core.publication import display_names, feed_text
 from bot.core.services import Core
+from bot.core.states import ICONS, allows, state_label, ticket_words
 from storage import outbox
 from storage.models import Agency, Identity, KeyValue, OutboxMessage, Ticket
 from storage.tickets import ticket_attachments
@@ -241,16 +242,39 @@ async def to_working_group(
     _to_group(session, core, chat, message, "working_group", ticket_id, dedupe_key=dedupe_key)
 
 
-def officer_buttons(code: str) -> list[list[Button]]:
-    """The action buttons under a lead agency's ticket card."""
-    return [
-        [Button("Nhận xử lý", f"take:{code}"), Button("Hỏi thêm", f"ask:{code}")],
-        [
-            Button("Trả lời", f"answer:{code}"),
-            Button("Chuyển", f"transfer:{code}"),
-            Button("Gia hạn", f"extend:{code}"),
-        ],
-    ]
+# The buttons a lead agency's card may carry, in order: (button, the lifecycle action it leads to).
+CARD_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("take", "take"),
+    ("ask", "ask"),
+    ("answer", "resolve"),
+    ("transfer", "transfer"),
+    ("extend", "extend"),
+    ("assign", "assign"),
+)
+CARD_ACTIONS = dict(CARD_BUTTONS)
+
+
+def card_buttons_for(state: str) -> list[str]:
+    """The card buttons whose action the lifecycle allows in `state` (none on an answered or closed item)."""
+    return [button for button, action in CARD_BUTTONS if allows(action, state)]
+
+
+def officer_buttons(ticket: Ticket) -> list[list[Button]]:
+    """The action buttons under a lead agency's ticket card: only what the ticket's state allows."""
+    row = [Button(t(f"card_btn_{b}", "vi"), f"{b}:{ticket.code}") for b in card_buttons_for(ticket.state)]
+    return [row[i : i + 3] for i in range(0, len(row), 3)]
+
+
+def card_title(ticket: Ticket, *, lead: bool) -> str:
+    """The card's first line: the kind and state of the item (a closed question does not read "new complaint")."""
+    return t(
+        "card_title" if lead else "card_title_info",
+        "vi",
+        icon=ICONS.get(ticket.state, ""),
+        code=ticket.code,
+        state=state_label(ticket.state),
+        **ticket_words(ticket.kind),
+    )
 
 
 def rating_buttons(code: str, lang: str) -> list[list[Button]]:
@@ -269,7 +293,7 @@ async def card(
     `show_contact` overrides that for one viewer (authz.can_see_identity), e.g. the coordinator's /show.
     """
     lines = [
-        t("card_title" if lead else "card_title_info", "vi", code=ticket.code),
+        card_title(ticket, lead=lead),
         t(
             "card_meta",
             "vi",
@@ -304,7 +328,7 @@ async def card(
     files = await ticket_attachments(session, ticket.id)
     return Outgoing(
         text="\n".join(lines),
-        buttons=officer_buttons(ticket.code) if lead else [],
+        buttons=officer_buttons(ticket) if lead else [],
         attachments=[OutAttachment(a.kind, a.ref, a.name) for a in files],
     )
 
