@@ -17,7 +17,8 @@ from bot.core.fmt import fmt_int
 from bot.core.i18n import t
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
-from storage.models import DialogState, Identity, Officer
+from bot.core.states import ticket_words
+from storage.models import DialogState, Identity, Officer, Ticket
 from storage.senders import Sender, sender, senders
 
 T = TypeVar("T")
@@ -78,6 +79,11 @@ class Ctx:
     def say(self, key: str, buttons: list[list[Button]] | None = None, **params: Any) -> None:
         """Reply with a catalog message in the sender's language."""
         self.reply(t(key, self.lang, **params), buttons)
+
+    def say_about(self, key: str, ticket: Ticket, **params: Any) -> None:
+        """A catalog message about one ticket: its code and its kind's noun ("câu hỏi LS-…") filled in."""
+        words = ticket_words(ticket.kind, self.lang)
+        self.reply(t(key, self.lang, **{"code": ticket.code, **words, **params}))
 
     def refuse(self, err: LifecycleError, lang: str | None = None) -> None:
         """Explain a refused action politely (in `lang`, else the sender's language)."""

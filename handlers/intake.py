@@ -223,7 +223,7 @@ async def _add_info(ctx: Ctx, waiting: Ticket) -> None:
         return
     files = [(a.kind, a.ref, a.name) for a in ctx.msg.attachments]
     await lifecycle.info_received(ctx.session, ctx.core, waiting, ctx.actor, text, files)
-    ctx.say("info_added", code=waiting.code, due=fmt_date(waiting.answer_due_at))
+    ctx.say_about("info_added", waiting, due=fmt_date(waiting.answer_due_at))
 
 
 def _attachments(ctx: Ctx) -> list[list[Any]]:
@@ -415,10 +415,9 @@ async def _save(ctx: Ctx, data: dict[str, Any]) -> None:
         ticket = await lifecycle.submit(ctx.session, ctx.core, draft, ctx.actor)
         _, days = ctx.core.rules.sla.sla_for(ticket.kind, ticket.topic_id)
         key = "receipt_triage" if ticket.state == "triage" else "receipt"
-        ctx.say(
+        ctx.say_about(  # "Hệ thống đã tiếp nhận câu hỏi của Quý doanh nghiệp …"
             key,
-            code=ticket.code,
-            kind=kind_label(ticket.kind, ctx.lang).lower(),  # mid-sentence: "đã tiếp nhận phản ánh của …"
+            ticket,
             agency=agency_label(ctx.core, ticket.agency_id),
             due=fmt_date(ticket.answer_due_at),
             days=days,
@@ -595,6 +594,6 @@ async def rating_button(ctx: Ctx, payload: str) -> None:
     if isinstance(result, LifecycleError):
         ctx.refuse(result)
     elif score is not None:
-        ctx.say("rated_reopened" if result else "rated", code=ticket.code)
+        ctx.say_about("rated_reopened" if result else "rated", ticket)
     else:
-        ctx.say("reopened_ack", code=ticket.code, due=fmt_date(ticket.answer_due_at))
+        ctx.say_about("reopened_ack", ticket, due=fmt_date(ticket.answer_due_at))

@@ -146,6 +146,21 @@ async def first_responses(session: AsyncSession, start: datetime | None, end: da
     return await _rows(session, stmt)
 
 
+async def moves_of_received(session: AsyncSession, start: datetime, end: datetime) -> list[Row]:
+    """(ticket id, state moved to) of every move before `end` of the tickets received in [start, end), in order."""
+    stmt = (
+        select(TicketEvent.ticket_id, TicketEvent.to_state)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(
+            _in_period(Ticket.created_at, start, end),
+            TicketEvent.at < end,
+            TicketEvent.to_state.is_not(None),
+        )
+        .order_by(TicketEvent.at, TicketEvent.id)
+    )
+    return await _rows(session, stmt)
+
+
 async def overdue_count(session: AsyncSession, now: datetime) -> int:
     """Tickets open and past their answer deadline now."""
     return await ticket_count(session, open_at(now), overdue_at(now))

@@ -34,11 +34,11 @@ async def _count(app: App, model: type) -> int:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
-async def submit_tax_complaint(console: ConsoleDriver, *, confidential: bool = False) -> str:
-    """Walk the intake dialog as a business owner would; returns the tracking code."""
+async def submit_tax_complaint(console: ConsoleDriver, *, confidential: bool = False, kind: str = "Phản ánh") -> str:
+    """Walk the intake dialog as a business owner would (`kind`: the button pressed); returns the tracking code."""
     out = await console.type(TEXT)
     assert v("ask_kind") in out
-    out = await console.type(button(out, "Phản ánh"))
+    out = await console.type(button(out, kind))
     assert v("ask_name").split(".")[0] in out
     out = await console.type("Nguyễn Văn An")
     assert "số điện thoại" in out
@@ -77,16 +77,16 @@ async def test_full_session_submit_take_reply_resolve_rate(app: App) -> None:
     assert code in out and v("state_new") in out
     out = await console.type(f"/take {code}")
     assert v("take_ok", code=code, due="24/03/2026") in out
-    assert v("taken", code=code, agency="Thuế tỉnh", due="24/03/2026") in out  # the business is told
+    assert v("taken", code=code, agency="Thuế tỉnh", due="24/03/2026", Noun="Phản ánh") in out  # the business is told
     out = await console.type(f"/reply {code} Hồ sơ của Quý doanh nghiệp đang được kiểm tra.")
     assert v("reply_ok", code=code) in out and "Hồ sơ của Quý doanh nghiệp đang được kiểm tra." in out
     out = await console.type(f"/resolve {code} Đã hoàn thuế ngày 12/03/2026.")
     assert v("resolve_ok", code=code) in out
-    assert f"Phản ánh {code} đã có kết quả." in out and "Đã hoàn thuế ngày 12/03/2026." in out
+    assert f"Phản ánh {code} đã được trả lời." in out and "Đã hoàn thuế ngày 12/03/2026." in out
 
     out = await console.type("/as enterprise")
     out = await console.type(button(console.out.getvalue().rsplit("── enterprise ──", 1)[1], "5"))
-    assert v("rated", code=code) in out
+    assert v("rated", code=code, noun="phản ánh") in out
     async with app.core.maker() as session:
         ticket = await get_ticket(session, code)
         assert ticket is not None

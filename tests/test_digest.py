@@ -20,7 +20,7 @@ from bot.core.stats import GroupStats, OfficeClock, compute_stats, on_time_rate
 from tests.conftest import FakeClock
 from tests.console_driver import ConsoleDriver
 from tests.digest_week import MARKET, A, B, C, build_week
-from tests.sla_support import bind_chats, vn
+from tests.sla_support import act, bind_chats, vn
 
 W18 = weekly.Week.parse("2026-W18")
 
@@ -74,7 +74,8 @@ async def test_week_numbers_match_a_hand_computation(app: App, clock: FakeClock)
 
 
 async def test_digest_text_in_vietnamese(app: App, clock: FakeClock) -> None:
-    await build_week(app, clock)
+    codes = await build_week(app, clock)
+    await act(app, clock, vn(2026, 5, 5, 9), codes["T6"], "take")  # after the week: not in its digest
     async with app.core.maker() as session:
         built = await weekly.build_digest(session, app.core, W18)
     summary, agencies, topics, _recurring = weekly.render_text(built)
@@ -82,6 +83,8 @@ async def test_digest_text_in_vietnamese(app: App, clock: FakeClock) -> None:
     assert "Tuần có 2 ngày làm việc. Nghỉ lễ: 27/04, 30/04, 01/05." in summary
     assert "tiếp nhận 4 (+4 so với tuần trước)" in summary
     assert "Tỷ lệ đúng hạn: 66,7 % (▲ 66,7 điểm)" in summary
+    # T3, T5, T6 and T7 were received in the week; T6 was taken only the week after
+    assert "tiếp nhận trong tuần: Đã tiếp nhận, chờ xử lý 1 · Đã trả lời 2 · Đã kết thúc 1\n" in summary
     assert "Biểu dương (đúng hạn từ 90 %): Sở Công Thương (100,0 %)" in summary
     assert "(đúng hạn dưới 70 %): Sở Xây dựng (50,0 %; 0 quá hạn); Sở Tài chính (66,7 %; 1 quá hạn)" in summary
     line_a = next(line for line in agencies.splitlines() if line.startswith("• Sở Tài chính"))

@@ -83,7 +83,7 @@ async def test_each_resolution_is_posted_to_the_public_channel(feed_app: App) ->
     code = await _submit(feed_app, "Hồ sơ đăng ký doanh nghiệp bị trả lại nhiều lần")
     await _act(feed_app, code, "resolve", "Sở Tài chính đã hướng dẫn bổ sung hồ sơ.")
     [post] = await _feed(feed_app)
-    assert post.startswith(f"✅ Phản ánh {code} đã có trả lời")
+    assert post.startswith(f"✅ Phản ánh {code} đã được trả lời")
     assert "Cơ quan chủ trì: Sở Tài chính" in post and "Lĩnh vực: Gia nhập thị trường" in post
     assert "Nội dung: Hồ sơ đăng ký doanh nghiệp bị trả lại nhiều lần" in post
     assert "Trả lời: Sở Tài chính đã hướng dẫn bổ sung hồ sơ." in post

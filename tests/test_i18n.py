@@ -80,7 +80,7 @@ def test_unknown_language_falls_back_to_vietnamese() -> None:
 
 
 def test_receipt_in_english() -> None:
-    text = t("receipt", "en", kind="Recommendation", code="LS-7K3QX9", agency="Department of Finance",
+    text = t("receipt", "en", noun="recommendation", code="LS-7K3QX9", agency="Department of Finance",
              due="15/07/2025", days=10)
     assert "LS-7K3QX9" in text
     assert "Department of Finance" in text and "15/07/2025" in text and "10 working days" in text
@@ -88,7 +88,7 @@ def test_receipt_in_english() -> None:
 
 
 def test_receipt_in_chinese() -> None:
-    text = t("receipt", "zh", kind="建议", code="LS-7K3QX9", agency="财政厅", due="15/07/2025", days=10)
+    text = t("receipt", "zh", noun="建议", code="LS-7K3QX9", agency="财政厅", due="15/07/2025", days=10)
     assert "LS-7K3QX9" in text and "贵企业" in text and "系统" in text
 
 

@@ -63,7 +63,7 @@ async def test_report_for_the_holiday_week(app: App, clock: FakeClock, tmp_path:
     assert set(listed) == set(codes.values())
     t1 = listed[codes["T1"]]
     assert t1["Cơ quan chủ trì"] == "Sở Tài chính" and t1["Lĩnh vực"] == "Gia nhập thị trường"
-    assert t1["Ngày có kết quả"] == datetime(2026, 5, 1, 10, 0)  # Vietnam time, as officers read it
+    assert t1["Ngày trả lời"] == datetime(2026, 5, 1, 10, 0)  # Vietnam time, as officers read it
     assert t1["Hạn trả lời"].date() == date(2026, 5, 5)
     assert listed[codes["T5"]]["Đánh giá"] == 5
 

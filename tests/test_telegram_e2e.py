@@ -286,8 +286,9 @@ async def test_deleted_topic_is_recreated(hp: Harness) -> None:
     notice = await fake.next_to(G_THUE, "hợp đồng số 12/2026", after=mark)
     new_tid = topic_of(h, code)
     assert new_tid != tid and notice["message_thread_id"] == new_tid
-    # the card was put back on top of the new topic
-    assert any(f"take:{code}" in buttons_of(m) for m in fake.to_chat(G_THUE, new_tid))
+    # the card was put back on top of the new topic, with the buttons of the item's state (taken: no "take")
+    [card] = [m for m in fake.to_chat(G_THUE, new_tid) if f"answer:{code}" in buttons_of(m)]
+    assert f"take:{code}" not in buttons_of(card) and "Đang xử lý" in text_of(card)
 
 
 async def test_command_menus_registered(hp: Harness) -> None:

@@ -21,7 +21,8 @@ from bot.core.clusters import DEFAULT_WINDOW, Cluster, find_clusters, render_clu
 from bot.core.fmt import fmt_date, fmt_int, fmt_percent
 from bot.core.i18n import t
 from bot.core.services import Core
-from bot.core.stats import GroupStats, compute_many, lagging_groups
+from bot.core.states import STATES, state_label
+from bot.core.stats import GroupStats, compute_many, lagging_groups, states_at_end
 from storage import analytics
 from storage.outbox import dedupe_key_used
 from storage.tickets import any_ticket_before
@@ -122,6 +123,7 @@ class Digest:
     days_swapped: list[date]  # weekend days worked in the week
     clusters: list[Cluster]  # recurring problems among items received in DEFAULT_WINDOW up to the week's end
     cluster_lines: list[str]  # the same, rendered (agency and topic names resolved)
+    states: dict[str, int]  # the week's items by their state at the week's end
 
 
 async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
@@ -157,6 +159,7 @@ async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
         days_swapped=[d for d in days if d.weekday() >= 5 and d in working],
         clusters=clusters[:DIGEST_CLUSTERS],
         cluster_lines=[render_cluster(core, c) for c in clusters[:DIGEST_CLUSTERS]],
+        states=await states_at_end(session, week.start, week.end),
     )
 
 
@@ -237,6 +240,9 @@ def render_text(digest: Digest) -> list[str]:
     else:
         received_change = _count_change(total.received, before.received if before else None)
         summary.append(t("agency_digest_total", "vi", received_change=received_change, **_figures(total, before)))
+    if digest.states:
+        states = " · ".join(f"{state_label(s)} {fmt_int(digest.states[s])}" for s in STATES if s in digest.states)
+        summary.append(t("agency_digest_states", "vi", states=states))
     summary.append(t("agency_digest_rule", "vi"))
     summary.append("")
     threshold = fmt_percent(digest.praise_rate, 0)

@@ -137,6 +137,7 @@ async def to_business(
     params.setdefault("agency", agency_label(core, ticket.agency_id))
     params.setdefault("signature", agency_signature(core, ticket.agency_id))
     params.setdefault("due", fmt_date(ticket.answer_due_at))
+    params = {**ticket_words(ticket.kind, lang), **params}
     message = Outgoing(text=t(key, lang, **params), buttons=buttons or [])
     enqueue(
         session,
@@ -211,6 +212,7 @@ async def to_agency(
 ) -> None:
     """A Vietnamese notice about a ticket to its current agency's group."""
     params.setdefault("code", ticket.code)
+    params = {**ticket_words(ticket.kind), **params}
     files = [OutAttachment(kind, ref, name) for kind, ref, name in attachments or []]
     await to_agency_chat(
         session,
@@ -406,6 +408,7 @@ async def transferred(session: AsyncSession, core: Core, ticket: Ticket, old_age
                 code=ticket.code,
                 agency=agency_label(core, ticket.agency_id),
                 reason=reason,
+                **ticket_words(ticket.kind),
             )
         ),
         ticket=ticket,

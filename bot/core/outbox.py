@@ -14,6 +14,7 @@ from bot.channels.base import Channel, Delivery, Outgoing, SendResult
 from bot.core import notify
 from bot.core.clock import now_utc
 from bot.core.i18n import t
+from bot.core.states import ticket_words
 from bot.core.worker import BatchWorker
 from storage import outbox as queue
 from storage.models import Identity, OutboxMessage, Ticket
@@ -50,7 +51,7 @@ async def _hold_for_business(session: AsyncSession, row: OutboxMessage, reason: 
         channel=chat[0],
         chat_id=chat[1],
         audience="agency",
-        message=Outgoing(t("agency_undelivered", "vi", code=ticket.code, reason=reason)),
+        message=Outgoing(t("agency_undelivered", "vi", code=ticket.code, reason=reason, **ticket_words(ticket.kind))),
         ticket_id=ticket.id,
         agency_id=ticket.agency_id,
         dedupe_key=key,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.fmt import fmt_date, local
 from bot.core.i18n import t
 from bot.core.names import KIN, LEGAL_FORM, TITLES, find_names
+from bot.core.states import ticket_words
 from storage.businesses import identities, identities_of_persons
 from storage.models import Ticket
 
@@ -330,7 +331,7 @@ def feed_text(ticket: Ticket, *, topic: str, agency: str, url: str, display_name
     """The public channel's post about a resolution: what /t/CODE shows, in Vietnamese, with its link."""
     names = list(display_names)
     lines = [
-        t("web_feed_title", "vi", code=ticket.code),
+        t("web_feed_title", "vi", code=ticket.code, **ticket_words(None if is_restricted(ticket) else ticket.kind)),
         t("web_feed_meta", "vi", topic=topic, agency=agency),
         t(
             "web_feed_dates",

@@ -23,9 +23,10 @@ from bot.core.clock import TZ
 from bot.core.clusters import commune_names, find_clusters
 from bot.core.fmt import fmt_datetime, fmt_int, fmt_percent, local
 from bot.core.i18n import t
-from bot.core.notify import agency_label, topic_label
+from bot.core.notify import agency_label, kind_label, topic_label
 from bot.core.offline import STAFF_FIELDS
 from bot.core.services import Core
+from bot.core.states import state_label
 from bot.core.stats import GroupStats, compute_many, group_name, lagging_groups, outcome_counts
 from storage.models import Ticket
 from storage.stats import UNCLASSIFIED, active_tickets
@@ -57,7 +58,7 @@ FIELD_HEADERS: dict[str, str] = {
     "answer_due_at": "Hạn trả lời",
     "taken_at": "Ngày nhận xử lý",
     "first_response_at": "Phản hồi đầu tiên",
-    "resolved_at": "Ngày có kết quả",
+    "resolved_at": "Ngày trả lời",
     "closed_at": "Ngày kết thúc",
     "close_reason": "Lý do kết thúc",
     "commune_code": "Mã xã/phường",
@@ -138,6 +139,10 @@ def _ticket_rows(ws: Worksheet, core: Core, tickets: list[Ticket]) -> None:
                 value = agency_label(core, value)
             elif f == "topic_id":
                 value = topic_label(core, value)
+            elif f == "state":
+                value = state_label(value)
+            elif f == "kind":
+                value = kind_label(value)
             row.append(_cell(value))
         ws.append(row)
         for cell in ws[ws.max_row]:

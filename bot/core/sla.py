@@ -17,6 +17,7 @@ from bot.core.clock import parse_hours
 from bot.core.fmt import fmt_date, fmt_datetime, fmt_percent, local
 from bot.core.i18n import t
 from bot.core.services import Core
+from bot.core.states import ticket_words
 from storage import sla as deadlines
 from storage.keyvalues import put_value
 from storage.models import Identity, KeyValue, Officer, ReminderSent, Ticket
@@ -115,6 +116,7 @@ def _line(core: Core, item: DeadlineState, now: datetime) -> str:
         "agency": notify.agency_label(core, tk.agency_id),
         "topic": notify.topic_label(core, tk.topic_id),
         "due": fmt_date(item.due),
+        **ticket_words(tk.kind),
     }
     if item.overdue:
         late = core.calendar.working_days_between(item.due, now)

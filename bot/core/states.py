@@ -55,6 +55,10 @@ def noun(kind: str, lang: str = "vi", *, capital: bool = False) -> str:
     return word[:1].upper() + word[1:] if capital else word
 
 
-def ticket_words(kind: str, lang: str = "vi") -> dict[str, str]:
-    """The kind's noun for message templates: {noun} mid-sentence, {Noun} at the start of one."""
+def ticket_words(kind: str | None, lang: str = "vi") -> dict[str, str]:
+    """The kind's noun for message templates: {noun} mid-sentence, {Noun} at the start of one.
+
+    `kind` None where the kind is withheld (a confidential item or a denunciation on public pages): "phản ánh".
+    """
+    kind = kind or "phan_anh"
     return {"noun": noun(kind, lang), "Noun": noun(kind, lang, capital=True)}

@@ -179,6 +179,14 @@ async def compute_many(
     return result
 
 
+async def states_at_end(session: AsyncSession, start: datetime, end: datetime) -> dict[str, int]:
+    """How many of the tickets received in [start, end) were in each state at `end`, read from their events."""
+    last: dict[int, str] = {}
+    for ticket_id, state in await queries.moves_of_received(session, start, end):
+        last[ticket_id] = state
+    return dict(Counter(last.values()))
+
+
 async def compute_stats(
     session: AsyncSession, core: Core, start: datetime | None, end: datetime, by: str = "agency"
 ) -> list[GroupStats]:

@@ -19,6 +19,7 @@ from bot.core.i18n import LANGUAGES, t
 from bot.core.lifecycle import OPEN_STATES
 from bot.core.notify import agency_label, kind_label, topic_label
 from bot.core.services import Core
+from bot.core.states import state_label
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class Labels:
         return agency.full_name if agency else agency_id
 
     def state(self, state: str) -> str:
-        return t(f"state_{state}", self.lang)
+        return state_label(state, self.lang)
 
     def outcome(self, outcome: str | None) -> str | None:
         return t(f"outcome_{outcome}", self.lang) if outcome else None

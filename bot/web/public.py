@@ -28,6 +28,7 @@ from bot.core.publication import (
     public_text,
 )
 from bot.core.services import Core
+from bot.core.states import ticket_words
 from bot.core.stats import GroupStats, compute_stats
 from bot.core.trends import TopicTrend
 from bot.web.common import (
@@ -253,6 +254,7 @@ async def ticket_page(request: web.Request, _q: Query) -> web.Response:
         "summary": public_summary(tk, names),
         "answer": public_answer(tk, names),
         "restricted": restricted,
+        "Noun": ticket_words(None if restricted else tk.kind, labels.lang)["Noun"],
     }
     html = render(s.env, request, s.core, "ticket.html", tk=view, history=_history(tk, labels, names))
     return web.Response(text=html, content_type="text/html")

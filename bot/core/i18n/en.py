@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
     "web_not_published": "The content is not public (the business did not agree to publish it, or it is "
     "confidential).",
     "web_topic_lead": "{kind} index · Lead agency: {agency}",
-    "web_ticket_title": "Item {code}",
+    "web_ticket_title": "{Noun} {code}",
     "web_ticket_list": "Items ({n})",
     "web_f_code": "Code",
     "web_f_kind": "Kind",
@@ -139,7 +139,8 @@ MESSAGES: dict[str, str] = {
     "web_field_agency": "Current lead agency id",
     "web_field_agency_name": "Lead agency name",
     "web_field_state": "State: triage, new, in_progress, awaiting_info, resolved, closed, rejected",
-    "web_field_status": "open, or closed (answered, closed or refused)",
+    "web_field_status": "open (being classified, received, in progress, awaiting information)"
+    " or closed (answered, closed, outside the scope)",
     "web_field_created_at": "When it was received",
     "web_field_answer_due_at": "Answer deadline (working days, extension included)",
     "web_field_first_response_at": "The agency's first response",
@@ -172,7 +173,7 @@ MESSAGES: dict[str, str] = {
     "web_o311_attr_company_type": "Text",
     "web_o311_attr_tax_code": "Tax code (10 or 13 digits)",
     "web_o311_attr_tax_code_type": "Digits",
-    "web_feed_title": "✅ Item {code} has been answered",
+    "web_feed_title": "✅ {Noun} {code} has been answered",
     "web_feed_meta": "Area: {topic}\nLead agency: {agency}",
     "web_feed_dates": "Received: {received} · Deadline: {due} · Answered: {answered}",
     "web_feed_outcome": "Outcome of the recommendation: {outcome}",
@@ -273,9 +274,9 @@ MESSAGES: dict[str, str] = {
     "• Attachments: {files}\n\n{text}",
     "too_long": "The content exceeds {limit} characters. Please shorten it or send it in several messages.",
     "too_many_attachments": "Each submission may include at most {limit} attachments.",
-    "receipt": "The system has received your enterprise's {kind}. Reference code: {code}. Lead agency: "
+    "receipt": "The system has received your enterprise's {noun}. Reference code: {code}. Lead agency: "
     "{agency}. Response deadline: {due} ({days} working days).",
-    "receipt_triage": "The system has received your enterprise's {kind}. Reference code: {code}. The content "
+    "receipt_triage": "The system has received your enterprise's {noun}. Reference code: {code}. The content "
     "is being classified by {agency} to be forwarded to the competent authority. Response "
     "deadline: {due} ({days} working days).",
     # status
@@ -289,30 +290,30 @@ MESSAGES: dict[str, str] = {
     "status_unknown": "No feedback was found with code {code}. Please check the reference code "
     "(format LS-XXXXXX).",
     # the thread with the agency
-    "taken": "Feedback {code} has been accepted for handling by {agency}. Response deadline: {due}.",
-    "agency_reply": "{agency} regarding feedback {code}:\n{text}\n{signature}",
+    "taken": "{Noun} {code} has been accepted for handling by {agency}. Response deadline: {due}.",
+    "agency_reply": "{agency} regarding {noun} {code}:\n{text}\n{signature}",
     "agency_question": "{agency} requests additional information from your enterprise regarding "
-    "feedback {code}:\n{text}\n"
+    "{noun} {code}:\n{text}\n"
     "Please reply right here. The handling deadline is suspended until the information "
     "is received.\n"
     "{signature}",
     "info_added": "The system has forwarded the additional information to the agency handling "
-    "feedback {code}. Response deadline: {due}.",
-    "resolved": "Feedback {code} has been answered.\n{outcome}{text}\n{signature}\n\n"
+    "{noun} {code}. Response deadline: {due}.",
+    "resolved": "{Noun} {code} has been answered.\n{outcome}{text}\n{signature}\n\n"
     "Is your enterprise satisfied with the resolution? (1 = very dissatisfied, "
     "5 = very satisfied)",
-    "extended": "The response deadline for feedback {code} has been extended by {days} working days, "
+    "extended": "The response deadline for {noun} {code} has been extended by {days} working days, "
     "to {due}. Reason: {reason}",
-    "transferred": "Feedback {code} has been transferred to {agency} according to its competence. "
+    "transferred": "{Noun} {code} has been transferred to {agency} according to its competence. "
     "Reason: {reason}. The response deadline remains unchanged: {due}.",
-    "rejected": "Feedback {code} falls outside the scope of this channel. Reason: {reason}\n{signature}",
-    "reopened": "Feedback {code} has been reopened and returned to {agency}. New response deadline: {due}.",
-    "rated": "Thank you for rating the resolution of feedback {code}.",
-    "rated_reopened": "Thank you. Feedback {code} has been reopened so that the agency can continue "
+    "rejected": "{Noun} {code} falls outside the scope of this channel. Reason: {reason}\n{signature}",
+    "reopened": "{Noun} {code} has been reopened and returned to {agency}. New response deadline: {due}.",
+    "rated": "Thank you for rating the resolution of {noun} {code}.",
+    "rated_reopened": "Thank you. {Noun} {code} has been reopened so that the agency can continue "
     "handling it.",
-    "reopened_ack": "Feedback {code} has been reopened. New response deadline: {due}.",
-    "rating_reminder": "Feedback {code} has been answered. Is your enterprise satisfied with the resolution?",
-    "closed_no_answer": "Feedback {code} has been closed. If the matter has not been resolved, your "
+    "reopened_ack": "{Noun} {code} has been reopened. New response deadline: {due}.",
+    "rating_reminder": "{Noun} {code} has been answered. Is your enterprise satisfied with the resolution?",
+    "closed_no_answer": "{Noun} {code} has been closed. If the matter has not been resolved, your "
     "enterprise may submit new feedback.",
     # Zalo and identity links
     "unsupported_content": "This channel accepts text messages, images and files only. Please describe your "
@@ -328,7 +329,7 @@ MESSAGES: dict[str, str] = {
     "(Zalo or Telegram).",
     "link_ok": "Accounts linked. You can now see all feedback sent from the linked channels (send /status).",
     # refusals
-    "err_bad_transition": "This action cannot be performed in the current state of the feedback ({state}).",
+    "err_bad_transition": "This action cannot be performed in the current state ({state}).",
     "err_forbidden": "You are not authorised to handle this feedback (it belongs to {agency}).",
     "err_text_required": "Please enter the content.",
     "err_answer_required": "Please enter the response.",

@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
     "web_not_published": "Nội dung không được công khai (doanh nghiệp không đồng ý công khai, hoặc nội dung được "
     "bảo mật).",
     "web_topic_lead": "Chỉ số {kind} · Cơ quan chủ trì: {agency}",
-    "web_ticket_title": "Phản ánh {code}",
+    "web_ticket_title": "{Noun} {code}",
     "web_ticket_list": "Danh sách phản ánh ({n})",
     "web_f_code": "Mã",
     "web_f_kind": "Loại",
@@ -137,7 +137,8 @@ MESSAGES: dict[str, str] = {
     "web_field_agency": "Mã cơ quan chủ trì hiện tại",
     "web_field_agency_name": "Tên cơ quan chủ trì",
     "web_field_state": "Trạng thái: triage, new, in_progress, awaiting_info, resolved, closed, rejected",
-    "web_field_status": "open (đang xử lý) hoặc closed (đã trả lời, kết thúc, từ chối)",
+    "web_field_status": "open (đang phân loại, đã tiếp nhận, đang xử lý, chờ bổ sung thông tin) "
+    "hoặc closed (đã trả lời, đã kết thúc, không thuộc phạm vi tiếp nhận)",
     "web_field_created_at": "Thời điểm tiếp nhận",
     "web_field_answer_due_at": "Hạn trả lời (ngày làm việc, kể cả gia hạn)",
     "web_field_first_response_at": "Lần phản hồi đầu tiên của cơ quan",
@@ -170,7 +171,7 @@ MESSAGES: dict[str, str] = {
     "web_o311_attr_company_type": "Chuỗi ký tự",
     "web_o311_attr_tax_code": "Mã số thuế (10 hoặc 13 chữ số)",
     "web_o311_attr_tax_code_type": "Chuỗi chữ số",
-    "web_feed_title": "✅ Phản ánh {code} đã có trả lời",
+    "web_feed_title": "✅ {Noun} {code} đã được trả lời",
     "web_feed_meta": "Lĩnh vực: {topic}\nCơ quan chủ trì: {agency}",
     "web_feed_dates": "Tiếp nhận: {received} · Hạn trả lời: {due} · Trả lời: {answered}",
     "web_feed_outcome": "Kết quả kiến nghị: {outcome}",
@@ -272,9 +273,9 @@ MESSAGES: dict[str, str] = {
     "• Tệp đính kèm: {files}\n\n{text}",
     "too_long": "Nội dung dài quá {limit} ký tự. Xin Quý doanh nghiệp rút gọn hoặc gửi thành nhiều tin.",
     "too_many_attachments": "Mỗi phản ánh được gửi tối đa {limit} tệp đính kèm.",
-    "receipt": "Hệ thống đã tiếp nhận {kind} của Quý doanh nghiệp. Mã tra cứu: {code}. Cơ quan chủ trì: "
+    "receipt": "Hệ thống đã tiếp nhận {noun} của Quý doanh nghiệp. Mã tra cứu: {code}. Cơ quan chủ trì: "
     "{agency}. Hạn trả lời: {due} ({days} ngày làm việc).",
-    "receipt_triage": "Hệ thống đã tiếp nhận {kind} của Quý doanh nghiệp. Mã tra cứu: {code}. Nội dung đang "
+    "receipt_triage": "Hệ thống đã tiếp nhận {noun} của Quý doanh nghiệp. Mã tra cứu: {code}. Nội dung đang "
     "được {agency} phân loại để chuyển đến cơ quan có thẩm quyền. Hạn trả lời: {due} "
     "({days} ngày làm việc).",
     # status
@@ -286,25 +287,25 @@ MESSAGES: dict[str, str] = {
     "status_bad_code": "«{code}» không phải là mã tra cứu hợp lệ. Mã tra cứu có dạng LS-XXXXXX, ví dụ: LS-7K3QX9.",
     "status_unknown": "Không tìm thấy phản ánh có mã {code}. Xin kiểm tra lại mã tra cứu (dạng LS-XXXXXX).",
     # the thread with the agency
-    "taken": "Phản ánh {code} đã được {agency} tiếp nhận xử lý. Hạn trả lời: {due}.",
-    "agency_reply": "{agency} trao đổi về phản ánh {code}:\n{text}\n{signature}",
-    "agency_question": "{agency} cần Quý doanh nghiệp bổ sung thông tin cho phản ánh {code}:\n{text}\n"
+    "taken": "{Noun} {code} đã được {agency} tiếp nhận xử lý. Hạn trả lời: {due}.",
+    "agency_reply": "{agency} trao đổi về {noun} {code}:\n{text}\n{signature}",
+    "agency_question": "{agency} cần Quý doanh nghiệp bổ sung thông tin cho {noun} {code}:\n{text}\n"
     "Xin trả lời ngay tại đây. Thời hạn xử lý tạm dừng cho đến khi nhận được thông tin.\n"
     "{signature}",
-    "info_added": "Hệ thống đã chuyển thông tin bổ sung đến cơ quan xử lý phản ánh {code}. Hạn trả lời: {due}.",
-    "resolved": "Phản ánh {code} đã có kết quả.\n{outcome}{text}\n{signature}\n\n"
+    "info_added": "Hệ thống đã chuyển thông tin bổ sung đến cơ quan xử lý {noun} {code}. Hạn trả lời: {due}.",
+    "resolved": "{Noun} {code} đã được trả lời.\n{outcome}{text}\n{signature}\n\n"
     "Quý doanh nghiệp có hài lòng với kết quả giải quyết không? (1 = rất không hài lòng, "
     "5 = rất hài lòng)",
-    "extended": "Hạn trả lời phản ánh {code} được gia hạn {days} ngày làm việc, đến {due}. Lý do: {reason}",
-    "transferred": "Phản ánh {code} đã được chuyển đến {agency} theo thẩm quyền. Lý do: {reason}. "
+    "extended": "Hạn trả lời {noun} {code} được gia hạn {days} ngày làm việc, đến {due}. Lý do: {reason}",
+    "transferred": "{Noun} {code} đã được chuyển đến {agency} theo thẩm quyền. Lý do: {reason}. "
     "Hạn trả lời không thay đổi: {due}.",
-    "rejected": "Phản ánh {code} không thuộc phạm vi tiếp nhận. Lý do: {reason}\n{signature}",
-    "reopened": "Phản ánh {code} đã được mở lại và chuyển lại {agency}. Hạn trả lời mới: {due}.",
-    "rated": "Cảm ơn Quý doanh nghiệp đã đánh giá kết quả giải quyết phản ánh {code}.",
-    "rated_reopened": "Cảm ơn Quý doanh nghiệp. Phản ánh {code} đã được mở lại để cơ quan tiếp tục xử lý.",
-    "reopened_ack": "Phản ánh {code} đã được mở lại. Hạn trả lời mới: {due}.",
-    "rating_reminder": "Phản ánh {code} đã có kết quả. Quý doanh nghiệp có hài lòng với kết quả giải quyết không?",
-    "closed_no_answer": "Phản ánh {code} đã kết thúc. Nếu vấn đề chưa được giải quyết, Quý doanh nghiệp có thể "
+    "rejected": "{Noun} {code} không thuộc phạm vi tiếp nhận. Lý do: {reason}\n{signature}",
+    "reopened": "{Noun} {code} đã được mở lại và chuyển lại {agency}. Hạn trả lời mới: {due}.",
+    "rated": "Cảm ơn Quý doanh nghiệp đã đánh giá kết quả giải quyết {noun} {code}.",
+    "rated_reopened": "Cảm ơn Quý doanh nghiệp. {Noun} {code} đã được mở lại để cơ quan tiếp tục xử lý.",
+    "reopened_ack": "{Noun} {code} đã được mở lại. Hạn trả lời mới: {due}.",
+    "rating_reminder": "{Noun} {code} đã được trả lời. Quý doanh nghiệp có hài lòng với kết quả giải quyết không?",
+    "closed_no_answer": "{Noun} {code} đã kết thúc. Nếu vấn đề chưa được giải quyết, Quý doanh nghiệp có thể "
     "gửi phản ánh mới.",
     # Zalo and identity links
     "unsupported_content": "Hệ thống hiện chỉ nhận tin nhắn chữ, ảnh và tệp. Xin Quý doanh nghiệp gửi nội dung "
@@ -321,7 +322,7 @@ MESSAGES: dict[str, str] = {
     "link_ok": "Đã liên kết tài khoản. Từ nay Quý doanh nghiệp xem được tất cả phản ánh đã gửi từ các kênh đã "
     "liên kết (gõ /status).",
     # refusals (shown to businesses and officers)
-    "err_bad_transition": "Không thực hiện được thao tác này ở trạng thái hiện tại của phản ánh ({state}).",
+    "err_bad_transition": "Không thực hiện được thao tác này ở trạng thái hiện tại ({state}).",
     "err_forbidden": "Bạn không có quyền xử lý phản ánh này (thuộc {agency}).",
     "err_text_required": "Xin nhập nội dung.",
     "err_answer_required": "Xin nhập nội dung trả lời.",
@@ -356,14 +357,14 @@ MESSAGES: dict[str, str] = {
     "card_due": "Hạn tiếp nhận: {ack} · Hạn trả lời: {due}",
     "card_contact": "Liên hệ: {contact}",
     "card_confidential": "🔒 Danh tính được giữ bí mật (chỉ bộ phận điều phối được xem).",
-    "agency_business_unreachable": "⚠️ Không gửi được tin về phản ánh {code} cho doanh nghiệp: doanh nghiệp đã chặn bot "
+    "agency_business_unreachable": "⚠️ Không gửi được tin về {noun} {code} cho doanh nghiệp: doanh nghiệp đã chặn bot "
     "hoặc không còn liên lạc được qua kênh này. Xin liên hệ bằng số điện thoại trên thẻ (nếu có).",
     "card_unreachable": "⚠️ Không gửi được tin cho doanh nghiệp qua kênh đã dùng (đã chặn hoặc quá hạn tương tác).",
     "card_transfers": "Đã chuyển xử lý {n} lần.",
-    "agency_transferred_out": "Phản ánh {code} đã được chuyển sang {agency}. Lý do: {reason}",
-    "agency_info_received": "Doanh nghiệp đã bổ sung thông tin cho phản ánh {code}:\n{text}",
-    "agency_rated": "Doanh nghiệp đánh giá kết quả phản ánh {code}: {rating}/5.",
-    "agency_reopened": "Phản ánh {code} được doanh nghiệp mở lại. Hạn trả lời mới: {due}.",
+    "agency_transferred_out": "{Noun} {code} đã được chuyển sang {agency}. Lý do: {reason}",
+    "agency_info_received": "Doanh nghiệp đã bổ sung thông tin cho {noun} {code}:\n{text}",
+    "agency_rated": "Doanh nghiệp đánh giá kết quả {noun} {code}: {rating}/5.",
+    "agency_reopened": "{Noun} {code} được doanh nghiệp mở lại. Hạn trả lời mới: {due}.",
     "off_unknown_code": "Không tìm thấy phản ánh {code}.",
     "off_need_code": "Xin ghi mã phản ánh, ví dụ: /take LS-7K3QX9.",
     "off_bad_code": "«{code}» không phải là mã hợp lệ. Mã có dạng LS-XXXXXX, ví dụ: /take LS-7K3QX9.",
@@ -412,13 +413,13 @@ MESSAGES: dict[str, str] = {
     "overdue_title": "Phản ánh quá hạn ({n}):",
     "stats_title": "Tổng số phản ánh: {total}",
     # SLA reminders, escalations and the daily overdue list (bot/core/sla.py)
-    "agency_sla_warn_ack": "⏰ Nhắc hạn tiếp nhận: phản ánh {code} ({topic}) của {agency} đã dùng {used} thời hạn "
+    "agency_sla_warn_ack": "⏰ Nhắc hạn tiếp nhận: {noun} {code} ({topic}) của {agency} đã dùng {used} thời hạn "
     "tiếp nhận (hạn {due}).",
-    "agency_sla_warn_answer": "⏰ Nhắc hạn trả lời: phản ánh {code} ({topic}) của {agency} đã dùng {used} thời hạn "
+    "agency_sla_warn_answer": "⏰ Nhắc hạn trả lời: {noun} {code} ({topic}) của {agency} đã dùng {used} thời hạn "
     "trả lời (hạn {due}).",
-    "agency_sla_overdue_ack": "🔴 Quá hạn tiếp nhận: phản ánh {code} ({topic}) chưa được {agency} nhận xử lý; "
+    "agency_sla_overdue_ack": "🔴 Quá hạn tiếp nhận: {noun} {code} ({topic}) chưa được {agency} nhận xử lý; "
     "hạn {due}, đã quá {late} ngày làm việc.",
-    "agency_sla_overdue_answer": "🔴 Quá hạn trả lời: phản ánh {code} ({topic}) của {agency}; hạn {due}, "
+    "agency_sla_overdue_answer": "🔴 Quá hạn trả lời: {noun} {code} ({topic}) của {agency}; hạn {due}, "
     "đã quá {late} ngày làm việc.",
     "agency_sla_hint_take": "Nhận xử lý: /take {code}",
     "agency_sla_hint_assign": "Giao cơ quan chủ trì: /assign {code} <mã cơ quan>",
@@ -442,7 +443,7 @@ MESSAGES: dict[str, str] = {
     "agency_sla_report_line": "• {code} — {agency}: {deadline}; đã dùng {used}; mức nhắc {level} (đã gửi mức {sent})",
     "agency_sla_report_paused": "Tạm dừng, chờ doanh nghiệp bổ sung thông tin ({n}):",
     "agency_sla_report_paused_line": "• {code} — {agency}: tạm dừng từ {since}; hạn trả lời hiện tại {due}",
-    "agency_sla_report_rating": "Đã có kết quả, chờ doanh nghiệp xác nhận ({n}):",
+    "agency_sla_report_rating": "Đã trả lời, chờ doanh nghiệp xác nhận ({n}):",
     # weekly digest (bot/core/digest.py) and /digest
     "agency_digest_title": "📊 BẢN TIN TUẦN {week} ({start} – {end}) — Tổ công tác PCI tỉnh Lạng Sơn",
     "agency_digest_working_days": "Tuần có {n} ngày làm việc.",
@@ -453,6 +454,7 @@ MESSAGES: dict[str, str] = {
     "{answered}, trong đó đúng hạn {on_time} · đang mở {open}, quá hạn {overdue}\nTỷ lệ đúng hạn: {rate} ({change}) "
     "· phản hồi đầu tiên (trung vị): {hours} giờ làm việc · chuyển đơn: {transfers} · gia hạn: {extensions} "
     "· mức hài lòng: {rating} · mở lại: {reopened}",
+    "agency_digest_states": "Trạng thái cuối tuần của các phản ánh tiếp nhận trong tuần: {states}",
     "agency_digest_rule": "Tỷ lệ đúng hạn = số trả lời đúng hạn ÷ (số đã trả lời + số quá hạn chưa trả lời).",
     "agency_digest_praise": "👏 Biểu dương (đúng hạn từ {threshold}): {names}",
     "agency_digest_praise_none": "👏 Chưa có cơ quan đạt mức biểu dương (đúng hạn từ {threshold}).",
@@ -504,7 +506,7 @@ MESSAGES: dict[str, str] = {
     "agency_sla_report_rating_line": "• {code} — {agency}: có kết quả ngày {resolved}; tự kết thúc nếu không "
     "xác nhận vào {close}",
     # Zalo delivery problems (agency-facing)
-    "agency_undelivered": "⚠️ Chưa gửi được tin về phản ánh {code} cho doanh nghiệp: {reason}. Tin được giữ lại "
+    "agency_undelivered": "⚠️ Chưa gửi được tin về {noun} {code} cho doanh nghiệp: {reason}. Tin được giữ lại "
     "và sẽ tự động gửi khi doanh nghiệp nhắn lại cho Hệ thống.",
     "agency_zalo_window": "Zalo {error}: doanh nghiệp không tương tác với OA quá 7 ngày",
     "agency_zalo_not_follower": "Zalo {error}: doanh nghiệp chưa quan tâm (theo dõi) OA",

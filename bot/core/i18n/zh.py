@@ -54,7 +54,7 @@ MESSAGES: dict[str, str] = {
     "web_answered_on": "{date} 答复",
     "web_not_published": "内容不公开（企业未同意公开，或内容保密）。",
     "web_topic_lead": "{kind} 指数 · 主办机关：{agency}",
-    "web_ticket_title": "反映 {code}",
+    "web_ticket_title": "{Noun} {code}",
     "web_ticket_list": "反映列表（{n}）",
     "web_f_code": "查询码",
     "web_f_kind": "类型",
@@ -125,7 +125,7 @@ MESSAGES: dict[str, str] = {
     "web_field_agency": "当前主办机关代码",
     "web_field_agency_name": "主办机关名称",
     "web_field_state": "状态：triage、new、in_progress、awaiting_info、resolved、closed、rejected",
-    "web_field_status": "open（处理中）或 closed（已答复、已结束、不予受理）",
+    "web_field_status": "open（正在分类、已受理、正在处理、等待补充信息）或 closed（已答复、已结束、不属于受理范围）",
     "web_field_created_at": "受理时间",
     "web_field_answer_due_at": "答复期限（工作日，含延期）",
     "web_field_first_response_at": "机关首次回应时间",
@@ -158,7 +158,7 @@ MESSAGES: dict[str, str] = {
     "web_o311_attr_company_type": "文本",
     "web_o311_attr_tax_code": "税号（10 或 13 位数字）",
     "web_o311_attr_tax_code_type": "数字",
-    "web_feed_title": "✅ 反映 {code} 已答复",
+    "web_feed_title": "✅ {Noun} {code} 已答复",
     "web_feed_meta": "领域：{topic}\n主办机关：{agency}",
     "web_feed_dates": "受理：{received} · 期限：{due} · 答复：{answered}",
     "web_feed_outcome": "建议处理结果：{outcome}",
@@ -246,9 +246,9 @@ MESSAGES: dict[str, str] = {
     "• 附件：{files}\n\n{text}",
     "too_long": "内容超过 {limit} 个字符。请贵企业精简内容或分多条消息发送。",
     "too_many_attachments": "每项反映最多可附 {limit} 个附件。",
-    "receipt": "系统已受理贵企业的{kind}。查询编号：{code}。主办机关：{agency}。"
+    "receipt": "系统已受理贵企业的{noun}。查询编号：{code}。主办机关：{agency}。"
     "答复期限：{due}（{days} 个工作日）。",
-    "receipt_triage": "系统已受理贵企业的{kind}。查询编号：{code}。{agency}正在对内容进行分类，"
+    "receipt_triage": "系统已受理贵企业的{noun}。查询编号：{code}。{agency}正在对内容进行分类，"
     "以便转交有权限的机关。答复期限：{due}（{days} 个工作日）。",
     # status
     "status_line": "{code} — {kind} — {state}",
@@ -259,23 +259,23 @@ MESSAGES: dict[str, str] = {
     "status_bad_code": "「{code}」不是有效的查询编号。查询编号格式为 LS-XXXXXX，例如：LS-7K3QX9。",
     "status_unknown": "未找到编号为 {code} 的反映。请核对查询编号（格式为 LS-XXXXXX）。",
     # the thread with the agency
-    "taken": "反映 {code} 已由{agency}受理处理。答复期限：{due}。",
-    "agency_reply": "{agency}就反映 {code} 回复如下：\n{text}\n{signature}",
-    "agency_question": "{agency}需要贵企业为反映 {code} 补充信息：\n{text}\n"
+    "taken": "{Noun} {code} 已由{agency}受理处理。答复期限：{due}。",
+    "agency_reply": "{agency}就{noun} {code} 回复如下：\n{text}\n{signature}",
+    "agency_question": "{agency}需要贵企业为{noun} {code} 补充信息：\n{text}\n"
     "请直接在此回复。在收到信息之前，处理期限暂停计算。\n"
     "{signature}",
-    "info_added": "系统已将补充信息转交处理反映 {code} 的机关。答复期限：{due}。",
-    "resolved": "反映 {code} 已有处理结果。\n{outcome}{text}\n{signature}\n\n"
+    "info_added": "系统已将补充信息转交处理{noun} {code} 的机关。答复期限：{due}。",
+    "resolved": "{Noun} {code} 已答复。\n{outcome}{text}\n{signature}\n\n"
     "贵企业对处理结果是否满意？（1 = 非常不满意，5 = 非常满意）",
-    "extended": "反映 {code} 的答复期限已延长 {days} 个工作日，至 {due}。理由：{reason}",
-    "transferred": "反映 {code} 已按职权转交{agency}。理由：{reason}。答复期限不变：{due}。",
-    "rejected": "反映 {code} 不属于受理范围。理由：{reason}\n{signature}",
-    "reopened": "反映 {code} 已重新开启，并重新转交{agency}。新的答复期限：{due}。",
-    "rated": "感谢贵企业对反映 {code} 的处理结果作出评价。",
-    "rated_reopened": "感谢贵企业。反映 {code} 已重新开启，由机关继续处理。",
-    "reopened_ack": "反映 {code} 已重新开启。新的答复期限：{due}。",
-    "rating_reminder": "反映 {code} 已有处理结果。贵企业对处理结果是否满意？",
-    "closed_no_answer": "反映 {code} 已结束。如问题尚未解决，贵企业可提交新的反映。",
+    "extended": "{noun} {code} 的答复期限已延长 {days} 个工作日，至 {due}。理由：{reason}",
+    "transferred": "{Noun} {code} 已按职权转交{agency}。理由：{reason}。答复期限不变：{due}。",
+    "rejected": "{Noun} {code} 不属于受理范围。理由：{reason}\n{signature}",
+    "reopened": "{Noun} {code} 已重新开启，并重新转交{agency}。新的答复期限：{due}。",
+    "rated": "感谢贵企业对{noun} {code} 的处理结果作出评价。",
+    "rated_reopened": "感谢贵企业。{Noun} {code} 已重新开启，由机关继续处理。",
+    "reopened_ack": "{Noun} {code} 已重新开启。新的答复期限：{due}。",
+    "rating_reminder": "{Noun} {code} 已答复。贵企业对处理结果是否满意？",
+    "closed_no_answer": "{Noun} {code} 已结束。如问题尚未解决，贵企业可提交新的反映。",
     # Zalo and identity links
     "unsupported_content": "本渠道仅接收文字、图片和文件。请贵企业以文字说明反映内容（可附图片、文件）。",
     "link_code": "关联码：{code}（一次性，{minutes} 分钟内有效）。如需同时查看通过 Zalo 和 Telegram 提交的反映，"
@@ -287,7 +287,7 @@ MESSAGES: dict[str, str] = {
     "link_same": "此关联码由当前账户生成。请在另一渠道（Zalo 或 Telegram）发送。",
     "link_ok": "账户已关联。贵企业现在可以查看从已关联渠道提交的所有反映（发送 /status）。",
     # refusals
-    "err_bad_transition": "在反映的当前状态（{state}）下无法执行此操作。",
+    "err_bad_transition": "在当前状态（{state}）下无法执行此操作。",
     "err_forbidden": "您无权处理此反映（属于{agency}）。",
     "err_text_required": "请输入内容。",
     "err_answer_required": "请输入答复内容。",
