@@ -31,12 +31,19 @@ def v(key: str, **params: object) -> str:
     return t(key, "vi", **params)
 
 
-async def test_show_history_speaks_vietnamese_from_the_public_catalog(app: App, clock: FakeClock) -> None:
+async def shown(
+    app: App, clock: FakeClock, state: str, role: str, kind: str = "phan_anh"
+) -> tuple[ConsoleDriver, str, str]:
+    """A ticket brought into `state`, and what `/show` prints to `role` ("officer thue_tinh", "coordinator")."""
     cast = await make_cast(app, clock)
-    code = await ticket_in(app, cast, "closed")
+    code = await ticket_in(app, cast, state, kind=kind)
     console = ConsoleDriver(app)
-    await console.type("/as officer thue_tinh")
-    out = await console.type(f"/show {code}")
+    await console.type(f"/as {role}")
+    return console, code, await console.type(f"/show {code}")
+
+
+async def test_show_history_speaks_vietnamese_from_the_public_catalog(app: App, clock: FakeClock) -> None:
+    _, _, out = await shown(app, clock, "closed", "officer thue_tinh")
     history = out.split(v("show_history"), 1)[1]
     for key in ("web_ev_submitted", "web_ev_take", "web_ev_resolve", "web_ev_close"):
         assert v(key) in history
@@ -97,11 +104,7 @@ def buttons(printed: str) -> list[str]:
 async def test_card_header_follows_the_kind_and_state(
     app: App, clock: FakeClock, kind: str, state: str, header: str
 ) -> None:
-    cast = await make_cast(app, clock)
-    code = await ticket_in(app, cast, state, kind=kind)
-    console = ConsoleDriver(app)
-    await console.type("/as coordinator")
-    out = await console.type(f"/show {code}")
+    _, code, out = await shown(app, clock, state, "coordinator", kind)
     first = out.split("\n")[1]
     assert first == header.format(code=code)
     assert "mới" not in first
@@ -150,11 +153,7 @@ async def test_every_press_on_a_stale_card_is_answered_and_changes_nothing(app: 
 
 
 async def test_a_triage_card_assigns_by_button(app: App, clock: FakeClock) -> None:
-    cast = await make_cast(app, clock)
-    code = await ticket_in(app, cast, "triage")
-    console = ConsoleDriver(app)
-    await console.type("/as coordinator")
-    out = await console.type(f"/show {code}")
+    console, code, out = await shown(app, clock, "triage", "coordinator")
     out = await console.type(str(buttons(out).index("Giao cơ quan") + 1))
     assert v("prompt_assign_agency", code=code) in out
     out = await console.type(str(buttons(out).index("Thuế tỉnh") + 1))

@@ -10,6 +10,7 @@ from bot.core import lifecycle
 from bot.core.authz import Actor
 from bot.core.lifecycle import Draft
 from storage.models import Agency, Officer
+from tests.fakes.running import started
 from tests.fakes.telegram_api import buttons_of, text_of
 from tests.fakes.telegram_harness import G_THUE, TAX_TEXT, Harness
 
@@ -18,12 +19,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 async def h(db_url: str) -> AsyncIterator[Harness]:
-    harness = Harness(db_url, "polling")
-    await harness.start()
-    try:
+    async with started(Harness(db_url, "polling")) as harness:
         yield harness
-    finally:
-        await harness.close()
 
 
 async def bound_officer_and_ticket(h: Harness) -> str:
