@@ -21,6 +21,7 @@ from bot.core.i18n import LANGUAGES, t
 from bot.core.language import detect_language
 from bot.core.lifecycle import Draft, LifecycleError
 from bot.core.notify import agency_label, kind_label, topic_label
+from bot.core.publication import public_fields, public_summary
 from bot.core.split import split_offer
 from bot.core.states import state_label
 from handlers.context import Ctx
@@ -353,25 +354,58 @@ async def _offer_split(ctx: Ctx, data: dict[str, Any]) -> bool:
     return True
 
 
+def _draft(ctx: Ctx, data: dict[str, Any], text: str, topic: str | None) -> Draft:
+    """The submission as the business confirmed it (one part of it after a split)."""
+    return Draft(
+        text=text,
+        kind=data.get("kind", "phan_anh"),
+        source=ctx.msg.channel,
+        identity_id=ctx.identity.id if ctx.identity else None,
+        language=ctx.lang,
+        contact_name=data.get("name"),
+        contact_phone=data.get("phone"),
+        company=data.get("company"),
+        tax_code=data.get("tax_code"),
+        commune_code=data.get("commune"),
+        confidential=bool(data.get("confidential")),
+        consent_publish=bool(data.get("consent")),
+        topic_id=topic,
+        auto_route=False,  # save what the business confirmed, even "no topic"
+        attachments=[(k, r, n) for k, r, n in data.get("attachments", [])],
+    )
+
+
 def _card(ctx: Ctx, data: dict[str, Any], text: str, topic: str | None) -> str:
-    core = ctx.core
+    """The review screen: every field entered, what of it will be published, and the text as published."""
+    core, lang = ctx.core, ctx.lang
     agency = _agency_for(ctx, data, topic)
     _, answer_days = core.rules.sla.sla_for(data.get("kind", "phan_anh"), topic)
     due = core.calendar.add_working_days(core.now(), answer_days)
-    return t(
+    commune = find_commune(data["commune"]) if data.get("commune") else None
+    preview = lifecycle.preview(_draft(ctx, data, text, topic))
+    names = [ctx.identity.display_name if ctx.identity else None]  # the chat name, scrubbed as on the saved ticket
+    tax_code = preview.tax_code and t("contact_tax_code", lang, tax_code=preview.tax_code)
+    contact = (preview.contact_name, preview.contact_phone, preview.company, tax_code)
+    card = t(
         "confirm_card",
-        ctx.lang,
-        kind=kind_label(data.get("kind", "phan_anh"), ctx.lang),
-        topic=topic_label(core, topic, ctx.lang),
+        lang,
+        kind=kind_label(data.get("kind", "phan_anh"), lang),
+        topic=topic_label(core, topic, lang),
         agency=agency_label(core, agency),
         due=fmt_date(due),
         days=answer_days,
         text=text[:500],
         files=len(data.get("attachments", [])),
-        contact=", ".join(x for x in (data.get("name"), data.get("phone"), data.get("company")) if x),
-        confidential=t("btn_yes" if data.get("confidential") else "btn_no", ctx.lang),
-        consent=t("btn_yes" if data.get("consent") else "btn_no", ctx.lang),
+        contact=", ".join(x for x in contact if x),
+        commune=commune.name if commune else "—",
+        confidential=t("btn_yes" if preview.confidential else "btn_no", lang),
+        consent=t("btn_yes" if preview.consent_publish else "btn_no", lang),
+        public=", ".join(t(f"public_field_{f}", lang) for f in public_fields(preview, names)),
     )
+    published = public_summary(preview, names)
+    if published is not None and published != text:
+        card += "\n\n" + t("confirm_public_text", lang, text=published[:500])
+    return card
 
 
 async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
@@ -395,23 +429,7 @@ async def _confirm(ctx: Ctx, data: dict[str, Any]) -> None:
 async def _save(ctx: Ctx, data: dict[str, Any]) -> None:
     assert ctx.identity is not None
     for text, topic in _parts(ctx, data):
-        draft = Draft(
-            text=text,
-            kind=data.get("kind", "phan_anh"),
-            source=ctx.msg.channel,
-            identity_id=ctx.identity.id,
-            language=ctx.lang,
-            contact_name=data.get("name"),
-            contact_phone=data.get("phone"),
-            company=data.get("company"),
-            tax_code=data.get("tax_code"),
-            commune_code=data.get("commune"),
-            confidential=bool(data.get("confidential")),
-            consent_publish=bool(data.get("consent")),
-            topic_id=topic,
-            auto_route=False,  # save what the business confirmed, even "no topic"
-            attachments=[(k, r, n) for k, r, n in data.get("attachments", [])],
-        )
+        draft = _draft(ctx, data, text, topic)
         ticket = await lifecycle.submit(ctx.session, ctx.core, draft, ctx.actor)
         _, days = ctx.core.rules.sla.sla_for(ticket.kind, ticket.topic_id)
         key = "receipt_triage" if ticket.state == "triage" else "receipt"

@@ -137,6 +137,28 @@ async def _unique_code(session: AsyncSession, prefix: str) -> str:
             return code
 
 
+def _as_given(draft: Draft) -> dict[str, Any]:
+    """What a ticket keeps of the submitter's draft: a denunciation is always confidential and never published."""
+    misconduct = draft.kind == "to_cao"
+    return {
+        "kind": draft.kind,
+        "text": draft.text.strip(),
+        "contact_name": draft.contact_name,
+        "contact_phone": draft.contact_phone,
+        "company": draft.company,
+        "tax_code": draft.tax_code,
+        "commune_code": draft.commune_code,
+        "confidential": draft.confidential or misconduct,
+        "consent_publish": draft.consent_publish and not misconduct,
+        "publish_company": draft.publish_company,
+    }
+
+
+def preview(draft: Draft) -> Ticket:
+    """The ticket a draft would become, unsaved and unrouted: what the review screen and publication rules see."""
+    return Ticket(**_as_given(draft))
+
+
 async def submit(session: AsyncSession, core: Core, draft: Draft, actor: Actor) -> Ticket:
     """Validate, route and save a new ticket, then enqueue the agency cards."""
     text = _require(draft.text, "text")
@@ -152,34 +174,25 @@ async def submit(session: AsyncSession, core: Core, draft: Draft, actor: Actor) 
     if topic_id is not None and topic_id not in rules.topics_by_id:
         raise LifecycleError("unknown_topic", topic=topic_id, topics=", ".join(core.rules.topics_by_id))
     if draft.kind == "to_cao":
-        agency_id, state, confidential = MISCONDUCT_AGENCY, "new", True
+        agency_id, state = MISCONDUCT_AGENCY, "new"
     elif draft.agency_id:
-        agency_id, state, confidential = draft.agency_id, "new", draft.confidential
+        agency_id, state = draft.agency_id, "new"
     elif topic_id is not None:
-        agency_id, state, confidential = rules.topic(topic_id).lead, "new", draft.confidential
+        agency_id, state = rules.topic(topic_id).lead, "new"
     else:
-        agency_id, state, confidential = core.coordinator_agency, "triage", draft.confidential
+        agency_id, state = core.coordinator_agency, "triage"
     if agency_id not in rules.agencies_by_id:
         raise LifecycleError("unknown_agency", agency=agency_id)
     ack_days, answer_days = rules.sla.sla_for(draft.kind, topic_id)
     ticket = Ticket(
         code=await _unique_code(session, core.prefix),
-        kind=draft.kind,
         state=state,
         topic_id=topic_id,
         agency_id=agency_id,
         source=draft.source,
         identity_id=draft.identity_id,
         language=draft.language,
-        text=text,
-        contact_name=draft.contact_name,
-        contact_phone=draft.contact_phone,
-        company=draft.company,
-        tax_code=draft.tax_code,
-        commune_code=draft.commune_code,
-        confidential=confidential,
-        consent_publish=draft.consent_publish and draft.kind != "to_cao",
-        publish_company=draft.publish_company,
+        **_as_given(draft),
         route_confidence=decision.confidence,
         route_explanation=decision.to_json(),
         created_at=now,

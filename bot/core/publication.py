@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.contact import find_commune
 from bot.core.fmt import fmt_date, local
 from bot.core.i18n import t
 from bot.core.names import KIN, LEGAL_FORM, TITLES, find_names
@@ -271,6 +272,30 @@ def public_answer(ticket: Ticket, display_names: Iterable[str | None] = ()) -> s
 def public_company(ticket: Ticket) -> str | None:
     """The company's name, only when it agreed to be named and the item is not restricted."""
     return ticket.company if ticket.publish_company and not is_restricted(ticket) else None
+
+
+def public_commune(ticket: Ticket) -> str | None:
+    """The commune or ward as published (Open311 `address`): only with consent, never for restricted items."""
+    if not ticket.commune_code or not ticket.consent_publish or is_restricted(ticket):
+        return None
+    commune = find_commune(ticket.commune_code)
+    return commune.name if commune is not None else None
+
+
+# What a ticket publishes, in the order the review screen lists it: always, or when its rule allows.
+ALWAYS_PUBLIC = ("code", "topic", "agency", "status")
+
+
+def public_fields(ticket: Ticket, display_names: Iterable[str | None] = ()) -> list[str]:
+    """The fields of a ticket that the public page, open data and Open311 show (the review screen names them)."""
+    shown = {
+        "kind": not is_restricted(ticket),
+        "commune": public_commune(ticket) is not None,
+        "company": public_company(ticket) is not None,
+        "summary": public_summary(ticket, display_names) is not None,
+    }
+    order = ("code", "kind", "topic", "agency", "commune", "company", "summary", "status")
+    return [f for f in order if f in ALWAYS_PUBLIC or shown[f]]
 
 
 def iso_local(value: Any) -> str | None:

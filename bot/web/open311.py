@@ -19,7 +19,7 @@ from bot.core.contact import ContactError, find_commune, normalize_name, normali
 from bot.core.fmt import fmt_date
 from bot.core.i18n import t
 from bot.core.lifecycle import KINDS, OPEN_STATES, Draft, LifecycleError
-from bot.core.publication import display_names, is_restricted, iso_local, public_summary, public_text
+from bot.core.publication import display_names, is_restricted, iso_local, public_commune, public_summary, public_text
 from bot.core.services import Core
 from bot.web.apikeys import verify_key
 from bot.web.common import Labels, lang_of, open311_status
@@ -238,7 +238,7 @@ def request_record(core: Core, tk: Ticket, names: list[str], extension_reason: s
     if outcome:
         notes.append(outcome)
     notice = public_text(tk, extension_reason, names)
-    commune = find_commune(tk.commune_code) if tk.commune_code and tk.consent_publish else None
+    commune = public_commune(tk)
     return {
         "service_request_id": tk.code,
         "status": open311_status(tk.state),
@@ -251,7 +251,7 @@ def request_record(core: Core, tk: Ticket, names: list[str], extension_reason: s
         "requested_datetime": iso_local(tk.created_at),
         "updated_datetime": iso_local(tk.updated_at),
         "expected_datetime": iso_local(tk.answer_due_at),
-        "address": f"{commune.name}, Lạng Sơn" if commune is not None and not is_restricted(tk) else None,
+        "address": f"{commune}, Lạng Sơn" if commune is not None else None,
         "address_id": None,
         "zipcode": None,
         "lat": None,

@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "web_f_code": "Code",
     "web_f_kind": "Kind",
     "web_f_status": "Status",
+    "web_f_commune": "Commune or ward",
     "web_f_received": "Received",
     "web_f_due": "Answer deadline",
     "web_f_answered": "Answered",
@@ -269,9 +270,20 @@ MESSAGES: dict[str, str] = {
     "ask_topic": "Please choose the appropriate field:",
     "confirm_card": "Please review before sending:\n"
     "• Type: {kind}\n• Field: {topic}\n• Lead agency: {agency}\n"
-    "• Expected response deadline: {due} ({days} working days)\n• Contact: {contact}\n"
+    "• Expected response deadline: {due} ({days} working days)\n• Contact: {contact}\n• Commune or ward: {commune}\n"
     "• Keep identity confidential: {confidential}\n• Agree to publication: {consent}\n"
-    "• Attachments: {files}\n\n{text}",
+    "• Attachments: {files}\n• To be published: {public}\n• Never published: name, phone number, tax code"
+    "\n\n{text}",
+    "contact_tax_code": "tax code {tax_code}",
+    "confirm_public_text": "Content to be published (personal details removed):\n{text}",
+    "public_field_code": "reference code",
+    "public_field_kind": "type",
+    "public_field_topic": "field",
+    "public_field_agency": "lead agency",
+    "public_field_commune": "commune/ward",
+    "public_field_company": "enterprise name",
+    "public_field_summary": "content (personal details removed)",
+    "public_field_status": "status and dates",
     "too_long": "The content exceeds {limit} characters. Please shorten it or send it in several messages.",
     "too_many_attachments": "Each submission may include at most {limit} attachments.",
     "receipt": "The system has received your enterprise's {noun}. Reference code: {code}. Lead agency: "

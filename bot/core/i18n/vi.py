@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "web_f_code": "Mã",
     "web_f_kind": "Loại",
     "web_f_status": "Trạng thái",
+    "web_f_commune": "Xã, phường",
     "web_f_received": "Ngày tiếp nhận",
     "web_f_due": "Hạn trả lời",
     "web_f_answered": "Ngày trả lời",
@@ -268,9 +269,20 @@ MESSAGES: dict[str, str] = {
     "ask_topic": "Xin chọn lĩnh vực phù hợp:",
     "confirm_card": "Xin kiểm tra lại trước khi gửi:\n"
     "• Loại: {kind}\n• Lĩnh vực: {topic}\n• Cơ quan chủ trì: {agency}\n"
-    "• Hạn trả lời dự kiến: {due} ({days} ngày làm việc)\n• Liên hệ: {contact}\n"
+    "• Hạn trả lời dự kiến: {due} ({days} ngày làm việc)\n• Liên hệ: {contact}\n• Xã, phường: {commune}\n"
     "• Giữ bí mật danh tính: {confidential}\n• Đồng ý công khai nội dung: {consent}\n"
-    "• Tệp đính kèm: {files}\n\n{text}",
+    "• Tệp đính kèm: {files}\n• Sẽ công khai: {public}\n• Không bao giờ công khai: họ tên, số điện thoại, "
+    "mã số thuế\n\n{text}",
+    "contact_tax_code": "MST {tax_code}",
+    "confirm_public_text": "Nội dung sẽ công khai (đã ẩn thông tin cá nhân):\n{text}",
+    "public_field_code": "mã tra cứu",
+    "public_field_kind": "loại",
+    "public_field_topic": "lĩnh vực",
+    "public_field_agency": "cơ quan chủ trì",
+    "public_field_commune": "xã/phường",
+    "public_field_company": "tên doanh nghiệp",
+    "public_field_summary": "nội dung (đã ẩn thông tin cá nhân)",
+    "public_field_status": "trạng thái và các mốc thời gian",
     "too_long": "Nội dung dài quá {limit} ký tự. Xin Quý doanh nghiệp rút gọn hoặc gửi thành nhiều tin.",
     "too_many_attachments": "Mỗi phản ánh được gửi tối đa {limit} tệp đính kèm.",
     "receipt": "Hệ thống đã tiếp nhận {noun} của Quý doanh nghiệp. Mã tra cứu: {code}. Cơ quan chủ trì: "

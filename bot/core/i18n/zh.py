@@ -59,6 +59,7 @@ MESSAGES: dict[str, str] = {
     "web_f_code": "查询码",
     "web_f_kind": "类型",
     "web_f_status": "状态",
+    "web_f_commune": "乡、坊",
     "web_f_received": "受理日期",
     "web_f_due": "答复期限",
     "web_f_answered": "答复日期",
@@ -241,9 +242,19 @@ MESSAGES: dict[str, str] = {
     "ask_topic": "请选择相应的领域：",
     "confirm_card": "发送前请核对：\n"
     "• 类别：{kind}\n• 领域：{topic}\n• 主办机关：{agency}\n"
-    "• 预计答复期限：{due}（{days} 个工作日）\n• 联系方式：{contact}\n"
+    "• 预计答复期限：{due}（{days} 个工作日）\n• 联系方式：{contact}\n• 乡、坊：{commune}\n"
     "• 身份保密：{confidential}\n• 同意公开内容：{consent}\n"
-    "• 附件：{files}\n\n{text}",
+    "• 附件：{files}\n• 将公开：{public}\n• 绝不公开：姓名、电话号码、税号\n\n{text}",
+    "contact_tax_code": "税号 {tax_code}",
+    "confirm_public_text": "将公开的内容（已隐去个人信息）：\n{text}",
+    "public_field_code": "查询码",
+    "public_field_kind": "类别",
+    "public_field_topic": "领域",
+    "public_field_agency": "主办机关",
+    "public_field_commune": "乡、坊",
+    "public_field_company": "企业名称",
+    "public_field_summary": "内容（已隐去个人信息）",
+    "public_field_status": "状态和各时间节点",
     "too_long": "内容超过 {limit} 个字符。请贵企业精简内容或分多条消息发送。",
     "too_many_attachments": "每项反映最多可附 {limit} 个附件。",
     "receipt": "系统已受理贵企业的{noun}。查询编号：{code}。主办机关：{agency}。"
