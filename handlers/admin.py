@@ -7,6 +7,7 @@ from datetime import timedelta
 from bot.core import lifecycle
 from bot.core.authz import can_administer, can_assign
 from bot.core.codes import new_secret_code, normalize_code
+from bot.core.commands import group_menu, menu_audience
 from bot.core.fmt import fmt_date, fmt_int
 from bot.core.lifecycle import OPEN_STATES, LifecycleError
 from bot.core.notify import WORKING_GROUP_KEY, agency_label
@@ -66,7 +67,8 @@ async def bindagency(ctx: Ctx, arg: str) -> None:
     agency.group_channel, agency.group_chat_id = ctx.msg.channel, ctx.msg.chat_id
     agency.group_is_forum = bool(ctx.msg.extras.get("is_forum", False))
     released = await release_held(ctx.session, channel=ctx.msg.channel, chat_id=ctx.msg.chat_id, agency_id=agency.id)
-    ctx.reply(V("bind_ok", agency=agency.name, held=released))
+    chat_menu = menu_audience(group_menu(agency.id, ctx.core.coordinator_agency))  # the officers' commands
+    ctx.reply(V("bind_ok", agency=agency.name, held=released), audience=chat_menu)
 
 
 async def bindworkinggroup(ctx: Ctx, _arg: str) -> None:
@@ -83,7 +85,7 @@ async def bindworkinggroup(ctx: Ctx, _arg: str) -> None:
     else:
         row.value, row.updated_at = value, ctx.core.now()
     released = await release_held(ctx.session, channel=ctx.msg.channel, chat_id=ctx.msg.chat_id, agency_id=None)
-    ctx.reply(V("bind_wg_ok", held=released))
+    ctx.reply(V("bind_wg_ok", held=released), audience=menu_audience(group_menu(None, ctx.core.coordinator_agency)))
 
 
 async def agencies(ctx: Ctx, _arg: str) -> None:

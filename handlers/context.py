@@ -61,7 +61,14 @@ class Ctx:
         identity_id = self.identity.id if self.identity is not None else None
         return Actor(role="business", ref=f"identity:{identity_id}", identity_id=identity_id)
 
-    def reply(self, text: str, buttons: list[list[Button]] | None = None, *, request_contact: bool = False) -> None:
+    def reply(
+        self,
+        text: str,
+        buttons: list[list[Button]] | None = None,
+        *,
+        request_contact: bool = False,
+        audience: str = "reply",
+    ) -> None:
         """Answer in the chat the event came from (through the outbox, committed with the change)."""
         out = Outgoing(text=text, buttons=buttons or [], request_contact=request_contact)
         self.sent.append(out)
@@ -71,7 +78,7 @@ class Ctx:
             channel=self.msg.channel,
             chat_id=self.msg.chat_id,
             thread_id=self.msg.thread_id,
-            audience="reply",
+            audience=audience,
             message=out,
             identity_id=self.identity.id if self.identity is not None else None,
         )

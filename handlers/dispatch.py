@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.channels.base import Incoming
 from bot.core import abuse, notify
 from bot.core.authz import is_staff
+from bot.core.commands import BUSINESS, BY_NAME, GROUP
+from bot.core.commands import COMMANDS as TABLE
 from bot.core.lifecycle import LifecycleError
 from bot.core.services import Core
 from handlers import admin, clusters, digest, hide, intake, link, officer
@@ -23,48 +25,49 @@ from storage.senders import Sender
 log = logging.getLogger(__name__)
 Command = Callable[[Ctx, str], Awaitable[None]]
 
-BUSINESS_COMMANDS: dict[str, Command] = {
-    "/start": intake.start,
-    "/help": intake.help_,
-    "/new": intake.new,
-    "/status": intake.status,
-    "/cancel": intake.cancel,
-    "/lang": intake.lang,
-    "/link": link.link,
+HANDLERS: dict[str, Command] = {  # one for every command of bot/core/commands.py, which says who may use it where
+    "start": intake.start,
+    "help": intake.help_,
+    "new": intake.new,
+    "status": intake.status,
+    "cancel": intake.cancel,
+    "lang": intake.lang,
+    "link": link.link,
+    "join": officer.join,
+    "inbox": officer.inbox,
+    "show": officer.show,
+    "take": officer.take,
+    "reply": clusters.reply,
+    "ask": officer.ask,
+    "resolve": officer.resolve,
+    "transfer": officer.transfer,
+    "extend": officer.extend,
+    "note": officer.note,
+    "reject": officer.reject,
+    "clusters": clusters.clusters,
+    "invite": admin.invite,
+    "bindagency": admin.bindagency,
+    "bindworkinggroup": admin.bindworkinggroup,
+    "agencies": admin.agencies,
+    "officers": admin.officers,
+    "assign": admin.assign,
+    "overdue": admin.overdue,
+    "stats": admin.stats,
+    "digest": digest.digest,
+    "hide": hide.hide,
+    "unhide": hide.unhide,
 }
-OFFICER_COMMANDS: dict[str, Command] = {
-    "/join": officer.join,
-    "/inbox": officer.inbox,
-    "/show": officer.show,
-    "/take": officer.take,
-    "/reply": clusters.reply,
-    "/ask": officer.ask,
-    "/resolve": officer.resolve,
-    "/transfer": officer.transfer,
-    "/extend": officer.extend,
-    "/note": officer.note,
-    "/reject": officer.reject,
-    "/clusters": clusters.clusters,
-}
-ADMIN_COMMANDS: dict[str, Command] = {
-    "/invite": admin.invite,
-    "/bindagency": admin.bindagency,
-    "/bindworkinggroup": admin.bindworkinggroup,
-    "/agencies": admin.agencies,
-    "/officers": admin.officers,
-    "/assign": admin.assign,
-    "/overdue": admin.overdue,
-    "/stats": admin.stats,
-    "/digest": digest.digest,
-    "/hide": hide.hide,
-    "/unhide": hide.unhide,
-}
-COMMANDS: dict[str, Command] = {**BUSINESS_COMMANDS, **OFFICER_COMMANDS, **ADMIN_COMMANDS}
+if set(HANDLERS) != set(BY_NAME):  # the table and the handlers cannot drift apart
+    raise RuntimeError(f"commands without a handler or a table entry: {set(HANDLERS) ^ set(BY_NAME)}")
+COMMANDS: dict[str, Command] = {f"/{name}": handler for name, handler in HANDLERS.items()}
+BUSINESS_COMMANDS: dict[str, Command] = {f"/{c.name}": HANDLERS[c.name] for c in TABLE if BUSINESS in c.roles}
+# the businesses' own commands that a group ignores (their dialog is a private matter)
+PRIVATE_ONLY = frozenset(f"/{c.name}" for c in TABLE if c.roles == {BUSINESS} and GROUP not in c.chats)
 OFFICER_BUTTONS = (*notify.CARD_ACTIONS, "outcome")
 
 
-def register(name: str, handler: Command, table: dict[str, Command] = ADMIN_COMMANDS) -> None:
-    """Add a command from another module (digest, hide, link …) to the dispatch tables."""
+def register(name: str, handler: Command, table: dict[str, Command]) -> None:
+    """Add a command for a test's own handler to the dispatch tables."""
     table[name] = handler
     COMMANDS[name] = handler
 
@@ -78,7 +81,7 @@ async def _route(ctx: Ctx) -> None:
         if handler is None:
             ctx.say("unknown_command")
             return
-        if msg.is_group and name in BUSINESS_COMMANDS and name not in {"/help", "/status", "/cancel"}:
+        if msg.is_group and name in PRIVATE_ONLY:
             return
         if name not in BUSINESS_COMMANDS:
             await ctx.clear_dialog()

@@ -6,7 +6,9 @@ from typing import Any
 
 from bot.channels.base import Button
 from bot.core import lifecycle
+from bot.core.authz import is_staff
 from bot.core.codes import normalize_code
+from bot.core.commands import BUSINESS, help_text
 from bot.core.contact import (
     MAX_ATTACHMENTS,
     MAX_TEXT,
@@ -83,8 +85,9 @@ async def start(ctx: Ctx, arg: str) -> None:
 
 
 async def help_(ctx: Ctx, _arg: str) -> None:
-    """/help: how to use the bot."""
-    ctx.say("help")
+    """/help: the sender's own commands, for its role (officer, head, coordinator, admin, business) and chat."""
+    role = ctx.actor.role if is_staff(ctx.actor) else BUSINESS
+    ctx.reply(help_text(role, ctx.msg.is_group, ctx.lang))
 
 
 async def new(ctx: Ctx, _arg: str) -> None:

@@ -262,13 +262,13 @@ async def extend(ctx: Ctx, arg: str) -> None:
     if ticket is None:
         return
     days_s, _, reason = rest.partition(" ")
-    if not days_s.isdigit():
+    if not days_s.isdigit() and can_act(ctx.actor, ticket):  # others hear they may not, not how to write it
         ctx.reply(V("extend_usage", limit=ctx.core.rules.sla.extension_max))
         return
     tk = ticket
 
     async def act() -> None:
-        await lifecycle.extend(ctx.session, ctx.core, tk, ctx.actor, int(days_s), reason)
+        await lifecycle.extend(ctx.session, ctx.core, tk, ctx.actor, int(days_s) if days_s.isdigit() else 0, reason)
 
     if await _run(ctx, act, "extend_ok", code=tk.code, days=days_s):
         ctx.reply(V("extend_new_due", due=fmt_date(tk.answer_due_at)))

@@ -59,7 +59,7 @@ def refusals() -> dict[str, set[str]]:
 
 def test_the_scan_finds_messages() -> None:
     keys = {k for _, k in used_keys()}
-    assert {"ask_kind", "help", "taken", "agency_reply", "inbox_empty"} <= keys
+    assert {"ask_kind", "greeting", "taken", "agency_reply", "inbox_empty"} <= keys
     assert {"bad_transition", "forbidden", "too_long", "reopen_expired"} <= set(refusals())
 
 

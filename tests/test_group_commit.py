@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.channels.base import Incoming, Outgoing
 from bot.core import notify
+from bot.core.commands import help_text
 from bot.core.i18n import t
 from bot.core.lifecycle import LifecycleError
 from handlers.context import Ctx
@@ -126,7 +127,7 @@ async def test_one_user_twice_in_a_group_sees_its_own_first_change(app: App) -> 
     events = [_msg("w1", "/lang en", "w-1"), _msg("w2", "/start", "w-2"), _msg("w1", "/help", "w-3")]
     assert await asyncio.gather(*(app.dispatcher.handle_grouped(m) for m in events)) == [True, True, True]
     first, second = await _replies(app, "w1")
-    assert second == t("help", "en")
+    assert second == help_text("business", False, "en")
     assert await _replies(app, "w2") == [t("greeting", "vi")]
     async with app.core.maker() as session:
         names = (await session.execute(select(Identity.user_id).order_by(Identity.user_id))).scalars()
@@ -136,5 +137,5 @@ async def test_one_user_twice_in_a_group_sees_its_own_first_change(app: App) -> 
 async def test_replies_of_a_group_keep_each_chat_in_order(app: App) -> None:
     events = [_msg("o1", "/start", "o-1"), _msg("o2", "/help", "o-2"), _msg("o1", "/help", "o-3")]
     await asyncio.gather(*(app.dispatcher.handle_grouped(m) for m in events))
-    assert await _replies(app, "o1") == [t("greeting", "vi"), t("help", "vi")]
-    assert await _replies(app, "o2") == [t("help", "vi")]
+    assert await _replies(app, "o1") == [t("greeting", "vi"), help_text("business", False)]
+    assert await _replies(app, "o2") == [help_text("business", False)]

@@ -291,14 +291,6 @@ async def test_deleted_topic_is_recreated(hp: Harness) -> None:
     assert f"take:{code}" not in buttons_of(card) and "Đang xử lý" in text_of(card)
 
 
-async def test_command_menus_registered(hp: Harness) -> None:
-    cmds = hp.fake.commands
-    assert {c["command"] for c in cmds["all_private_chats"]} == {"start", "new", "status", "cancel", "lang", "help"}
-    assert {"take", "reply", "bindagency", "invite"} <= {c["command"] for c in cmds["all_group_chats"]}
-    assert cmds["all_private_chats"][1]["description"].startswith("Gửi")
-    assert "all_private_chats:en" in cmds
-
-
 async def test_deep_link_and_status(hp: Harness) -> None:
     h, fake = hp, hp.fake
     biz = fake.user(18, "Linh")

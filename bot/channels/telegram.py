@@ -17,13 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    Message,
-    Update,
-)
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ContextTypes, TypeHandler
 
@@ -31,6 +25,7 @@ from bot.channels.base import Attachment, Contact, Delivery, Incoming, Outgoing,
 from bot.channels.boundary import Refused, clean, load_object, record
 from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_limits import ChatRateLimiter, Limits
+from bot.channels.telegram_menus import bound_chats, set_menus
 from bot.channels.telegram_poll import ConfirmingPoller
 from bot.channels.telegram_send import NAME, Sender
 from bot.channels.telegram_update import parse_update
@@ -44,57 +39,6 @@ ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ANSWERS_IN_FLIGHT = 4
 MAX_BODY = 1024 * 1024  # an update is a few KB; a media group or a long text stays far below
-
-PRIVATE_COMMANDS = {
-    "vi": [
-        ("start", "Bắt đầu, giới thiệu"),
-        ("new", "Gửi phản ánh, kiến nghị mới"),
-        ("status", "Tra cứu phản ánh (kèm mã nếu có)"),
-        ("cancel", "Hủy thao tác đang làm"),
-        ("lang", "Đổi ngôn ngữ: vi, en, zh"),
-        ("help", "Hướng dẫn sử dụng"),
-    ],
-    "en": [
-        ("start", "Start and introduction"),
-        ("new", "Submit a complaint or recommendation"),
-        ("status", "Check a submission (with its code)"),
-        ("cancel", "Cancel the current step"),
-        ("lang", "Change language: vi, en, zh"),
-        ("help", "How to use the bot"),
-    ],
-    "zh": [
-        ("start", "开始与介绍"),
-        ("new", "提交反映或建议"),
-        ("status", "查询反映（可附编号）"),
-        ("cancel", "取消当前操作"),
-        ("lang", "更改语言：vi、en、zh"),
-        ("help", "使用说明"),
-    ],
-}
-GROUP_COMMANDS = [
-    ("inbox", "Phản ánh đang mở của cơ quan, theo hạn"),
-    ("show", "Xem phản ánh: /show MÃ"),
-    ("take", "Nhận xử lý: /take MÃ"),
-    ("reply", "Trả lời doanh nghiệp: /reply MÃ [MÃ …] nội dung, hoặc /reply mã_nhóm nội dung"),
-    ("ask", "Hỏi thêm doanh nghiệp: /ask MÃ câu hỏi"),
-    ("resolve", "Trả lời chính thức, kết thúc: /resolve MÃ nội dung"),
-    ("transfer", "Chuyển cơ quan: /transfer MÃ mã_cơ_quan lý do"),
-    ("extend", "Gia hạn: /extend MÃ số_ngày lý do"),
-    ("note", "Ghi chú nội bộ: /note MÃ nội dung"),
-    ("join", "Tham gia cơ quan: /join mã_mời"),
-    ("invite", "Tạo mã mời: /invite mã_cơ_quan [officer|head]"),
-    ("bindagency", "Gắn nhóm này với cơ quan: /bindagency mã_cơ_quan"),
-    ("bindworkinggroup", "Gắn nhóm này làm nhóm công tác PCI"),
-    ("agencies", "Danh sách cơ quan"),
-    ("officers", "Danh sách cán bộ: /officers [mã_cơ_quan]"),
-    ("assign", "Giao phản ánh chờ phân loại: /assign MÃ mã_cơ_quan"),
-    ("overdue", "Phản ánh quá hạn"),
-    ("stats", "Thống kê"),
-    ("digest", "Bản tin tổng hợp tuần"),
-    ("clusters", "Vấn đề lặp lại: nhóm phản ánh tương tự, /clusters [YYYY-MM-DD]"),
-    ("help", "Hướng dẫn"),
-]
-
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """Updates of one chat run in arrival order; different chats run concurrently."""
@@ -207,14 +151,9 @@ class TelegramChannel:
         await self.ptb.shutdown()
 
     async def _set_commands(self) -> None:
-        bot = self.ptb.bot
-        for lang, cmds in PRIVATE_COMMANDS.items():
-            await bot.set_my_commands(
-                [BotCommand(c, d) for c, d in cmds],
-                scope=BotCommandScopeAllPrivateChats(),
-                language_code=None if lang == "vi" else lang,
-            )
-        await bot.set_my_commands([BotCommand(c, d) for c, d in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats())
+        async with self.app.core.maker() as session:
+            chats = await bound_chats(session, self.app.core.coordinator_agency, list(self.app.config.admins))
+        await set_menus(self.ptb.bot, chats)
 
     async def deliver(self, target: Delivery, message: Outgoing) -> SendResult:
         """Send one outbox row."""

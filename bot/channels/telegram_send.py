@@ -34,8 +34,10 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.channels.base import Attachment, Delivery, Outgoing, SendResult
 from bot.channels.telegram_limits import Deferred, retry_after_seconds
+from bot.channels.telegram_menus import set_chat_menu
 from bot.core import notify
 from bot.core.clock import now_utc
+from bot.core.commands import menu_of
 from bot.core.fmt import fmt_date
 from bot.core.i18n import t
 from storage import delivery
@@ -147,6 +149,9 @@ class Sender:
 
     async def _deliver(self, target: Delivery, message: Outgoing) -> SendResult:
         chat_id = int(target.chat_id)
+        chat_menu = menu_of(target.audience)
+        if chat_menu is not None:  # a chat was just bound: its menu follows its new role
+            await set_chat_menu(self.bot, target.chat_id, chat_menu)
         role = AGENCY_AUDIENCES.get(target.audience)
         if role is None or target.ticket_id is None:
             try:

@@ -305,6 +305,7 @@ async def reply(
 
     `group`: every code answered by the same message (`cluster`: the cluster it was sent to), kept in the history.
     """
+    _authorize(actor, ticket)  # who may act is said before what is missing
     body = _require(text, "answer")
     await _implicit_take(session, core, ticket, actor)
     if not allows("reply", ticket.state):
@@ -323,6 +324,7 @@ async def reply(
 
 async def ask(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, question: str) -> None:
     """Ask the business for information; the answer clock pauses until it replies."""
+    _authorize(actor, ticket)
     body = _require(question, "question")
     await _implicit_take(session, core, ticket, actor)
     now = core.now()
@@ -363,6 +365,7 @@ async def resolve(
     session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, answer: str, outcome: str | None = None
 ) -> None:
     """The agency's answer closes the handling; a recommendation also needs an outcome."""
+    _authorize(actor, ticket)
     body = _require(answer, "answer")
     if ticket.kind == "kien_nghi":
         if outcome not in OUTCOMES:
@@ -384,8 +387,8 @@ async def transfer(
     session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, agency_id: str, reason: str
 ) -> None:
     """Send a ticket to another agency: it is new there, with a fresh ack deadline; the answer deadline stays."""
-    why = _require(reason, "reason")
     _authorize(actor, ticket)
+    why = _require(reason, "reason")
     if agency_id not in core.rules.agencies_by_id:
         raise LifecycleError("unknown_agency", agency=agency_id)
     if agency_id == ticket.agency_id:
@@ -405,8 +408,8 @@ async def transfer(
 
 async def extend(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, days: int, reason: str) -> None:
     """One extension of the answer deadline, up to the configured maximum, with a reason."""
-    why = _require(reason, "reason")
     _authorize(actor, ticket)
+    why = _require(reason, "reason")
     if not allows("extend", ticket.state):
         raise LifecycleError("bad_transition", action="extend", state=ticket.state)
     limit = core.rules.sla.extension_max
@@ -431,8 +434,8 @@ async def extend(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor
 
 async def reject(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, reason: str) -> None:
     """Out of scope: refused with a reason the business reads."""
-    why = _require(reason, "reason")
     _authorize(actor, ticket)
+    why = _require(reason, "reason")
     now = core.now()
     _move(ticket, actor, "reject", now, reason=why)
     ticket.closed_at = now
@@ -441,8 +444,8 @@ async def reject(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor
 
 async def note(session: AsyncSession, core: Core, ticket: Ticket, actor: Actor, text: str) -> None:
     """An internal note: never shown to the business or the public."""
-    body = _require(text, "text")
     _authorize(actor, ticket)
+    body = _require(text, "text")
     now = core.now()
     _event(ticket, actor, "note", now)
     session.add(

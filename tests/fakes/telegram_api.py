@@ -275,7 +275,10 @@ class FakeTelegram:
                 await asyncio.wait_for(self._new.wait(), timeout=deadline - time.monotonic())
 
     async def _m_setMyCommands(self, p: dict[str, Any]) -> Any:  # noqa: N802
-        scope = (p.get("scope") or {}).get("type", "default")
+        given = p.get("scope") or {}
+        scope = given.get("type", "default")
+        if "chat_id" in given:  # one chat's own menu: "chat:-1001001"
+            scope = f"{scope}:{given['chat_id']}"
         lang = p.get("language_code") or ""
         self.commands[f"{scope}:{lang}" if lang else scope] = list(p.get("commands") or [])
         return True

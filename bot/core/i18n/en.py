@@ -226,13 +226,17 @@ MESSAGES: dict[str, str] = {
     "submission right here; the system will forward it to the lead agency and inform you of "
     "the response deadline.",
     "help": "How to use this service:\n"
-    "• Send your message (photos and documents may be attached) to start a feedback or "
-    "recommendation; or type /new.\n"
-    "• /status — your submitted feedback; /status LS-XXXXXX — look up by code.\n"
-    "• /cancel — cancel the submission being drafted.\n"
-    "• /lang vi|en|zh — choose a language.\n"
-    "Response deadlines are counted in working days, excluding Saturdays, Sundays and public "
+    "• Send your message (photos and documents may be attached) to start a feedback, recommendation, question "
+    "or denunciation.",
+    "help_footer": "Response deadlines are counted in working days, excluding Saturdays, Sundays and public "
     "holidays.",
+    "cmd_start": "Start and introduction",
+    "cmd_new": "Submit a feedback or recommendation",
+    "cmd_status": "Your submissions; with a code, look one up",
+    "cmd_cancel": "Cancel the submission being drafted",
+    "cmd_lang": "Choose a language: vi, en, zh",
+    "cmd_link": "Link your Zalo and Telegram accounts to see all your submissions",
+    "cmd_help": "How to use this service",
     "not_understood": "The system did not understand your request. Please type /help for instructions, "
     "or send the content of your feedback.",
     "unknown_command": "The system does not support this command. Please type /help for instructions.",
