@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
@@ -31,20 +31,31 @@ _CLUSTER_FIELDS = (
 
 
 async def cluster_candidates(
-    session: AsyncSession, open_states: Collection[str], since: datetime, until: datetime
+    session: AsyncSession, open_states: Collection[str], since: datetime, until: datetime, per_topic: int
 ) -> Sequence[Ticket]:
-    """Tickets received before `until` that are still open or were received since `since`, oldest first."""
-    query = (
-        select(Ticket)
-        .options(load_only(*_CLUSTER_FIELDS))
+    """Tickets received before `until` that are still open or were received since `since`, oldest first:
+    the `per_topic` most recent of each topic."""
+    recency = (
+        func.row_number()
+        .over(partition_by=Ticket.topic_id, order_by=(Ticket.created_at.desc(), Ticket.id.desc()))
+        .label("recency")
+    )
+    candidates = (
+        select(Ticket.id, recency)
         .where(
             Ticket.created_at < until,
             or_(Ticket.created_at >= since, Ticket.state.in_(sorted(open_states))),
         )
+        .subquery()
+    )
+    query = (
+        select(Ticket)
+        .options(load_only(*_CLUSTER_FIELDS))
+        .join(candidates, candidates.c.id == Ticket.id)
+        .where(candidates.c.recency <= per_topic)
         .order_by(Ticket.created_at, Ticket.id)
     )
     return (await session.execute(query)).scalars().all()
-
 
 
 def _cluster_key(cluster_id: str) -> str:

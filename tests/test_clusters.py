@@ -10,8 +10,10 @@ import pytest
 
 from bot.app import App, build, stop
 from bot.cli import main
+from bot.core import clusters
 from bot.core import digest as weekly
 from bot.core.clusters import Item, cluster_id_of, find_clusters, group
+from bot.core.publication import Private
 from tests.cluster_seed import ITEMS, LAND, REG, START, TAX, seed_clusters
 from tests.conftest import FakeClock, make_config
 from tests.console_driver import ConsoleDriver
@@ -30,7 +32,7 @@ def _items() -> list[Item]:
             created_at=START + timedelta(hours=i),
             state="new",
             text=text,
-            snippet=text,
+            private=Private(names=(), companies=(), numbers=()),
         )
         for i, (name, topic, agency, commune, text) in enumerate(ITEMS)
     ]
@@ -66,6 +68,18 @@ async def test_open_and_recent_items_of_the_database(app: App, clock: FakeClock)
     assert [c.codes for c in own] == [[codes[n] for n in TAX]]
     # the sample names no one: REG1's phone number is masked
     assert "0912345678" not in (found[2].sample or "") and found[2].sample
+
+
+async def test_only_the_most_recent_items_of_a_topic_are_compared(
+    app: App, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = await seed_clusters(app, clock)
+    monkeypatch.setattr(clusters, "MAX_PER_TOPIC", 3)
+    async with app.core.maker() as session:
+        found = await find_clusters(session, app.core, until=W45.end)
+    land = next(c for c in found if c.topic_id == "tiep_can_dat_dai")
+    # the land topic's three latest items (LAND4, LAND5, CLEAR) are compared: the two rewordings cluster
+    assert land.codes == [codes["LAND4"], codes["LAND5"]]
 
 
 async def test_digest_lists_the_recurring_problems(app: App, clock: FakeClock) -> None:

@@ -9,7 +9,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.codes import ALPHABET
@@ -17,7 +19,7 @@ from bot.core.contact import find_commune
 from bot.core.i18n import t
 from bot.core.lifecycle import OPEN_STATES
 from bot.core.notify import agency_label, topic_label
-from bot.core.publication import is_restricted, private_details, scrub
+from bot.core.publication import Private, is_restricted, private_details, scrub
 from bot.core.services import Core
 from bot.core.textnorm import normalize_text
 from storage import analytics
@@ -25,6 +27,7 @@ from storage.models import Ticket
 
 __all__ = [
     "DEFAULT_WINDOW",
+    "MAX_PER_TOPIC",
     "MIN_SIMILARITY",
     "Cluster",
     "Item",
@@ -43,13 +46,16 @@ DEFAULT_WINDOW = timedelta(days=90)
 # diacritics) score 0.36–0.74 pairwise, different problems of the same topic 0.07–0.21.
 MIN_SIMILARITY = 0.3
 MIN_SIZE = 2
+# At most this many candidates per topic, the most recent: a working group acts on what recurs now, and
+# average-linkage clustering grows with the square of the items (500 items: ~0.1 s per topic).
+MAX_PER_TOPIC = 500
 CLUSTER_ID_RE = re.compile(rf"^N-[{ALPHABET}]{{5}}$", re.IGNORECASE)
 _SNIPPET = 90
 
 
 @dataclass(frozen=True)
 class Item:
-    """What clustering needs of one ticket; `snippet` is its text with the submitter's details masked."""
+    """What clustering needs of one ticket; `private` holds the submitter's details (None: restricted item)."""
 
     code: str
     topic_id: str | None
@@ -58,7 +64,18 @@ class Item:
     created_at: datetime
     state: str
     text: str
-    snippet: str | None
+    private: Private | None
+
+    @cached_property
+    def snippet(self) -> str | None:
+        """The text with the submitter's details masked, shortened; None for a restricted item.
+
+        Computed when shown only: most candidates are never shown."""
+        if self.private is None:
+            return None
+        private = self.private
+        masked = " ".join(scrub(self.text, private.names, private.numbers, private.companies).split())
+        return masked if len(masked) <= _SNIPPET else masked[: _SNIPPET - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -102,11 +119,6 @@ class Cluster:
 
 def item_of(ticket: Ticket) -> Item:
     """The clustering view of a ticket; confidential items and reports of misconduct give no snippet."""
-    snippet = None
-    if not is_restricted(ticket):
-        private = private_details(ticket)
-        masked = " ".join(scrub(ticket.text, private.names, private.numbers, private.companies).split())
-        snippet = masked if len(masked) <= _SNIPPET else masked[: _SNIPPET - 1].rstrip() + "…"
     return Item(
         code=ticket.code,
         topic_id=ticket.topic_id,
@@ -115,7 +127,7 @@ def item_of(ticket: Ticket) -> Item:
         created_at=ticket.created_at,
         state=ticket.state,
         text=ticket.text,
-        snippet=snippet,
+        private=None if is_restricted(ticket) else private_details(ticket),
     )
 
 
@@ -135,6 +147,8 @@ def group(items: Sequence[Item], min_similarity: float = MIN_SIMILARITY, min_siz
     TF-IDF weights of 3–5 character n-grams (within words) of the folded text, fitted on all the items so
     that words every topic uses weigh little; then, per topic, average-linkage agglomerative clustering
     on cosine distance, merging groups while their average similarity is at least `min_similarity`.
+    The distances come from the sparse L2-normalised vectors (cosine = dot product): no dense matrix of
+    items × n-grams is built.
     """
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -153,10 +167,12 @@ def group(items: Sequence[Item], min_similarity: float = MIN_SIMILARITY, min_siz
         if len(rows) < max(2, min_size):
             continue
         model = AgglomerativeClustering(
-            n_clusters=None, metric="cosine", linkage="average", distance_threshold=1.0 - min_similarity
+            n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - min_similarity
         )
+        topic_vectors = vectors[rows]
+        distances = np.clip(1.0 - (topic_vectors @ topic_vectors.T).toarray(), 0.0, 2.0)
         groups: dict[int, list[Item]] = {}
-        for row, label in zip(rows, model.fit_predict(vectors[rows].toarray()), strict=True):
+        for row, label in zip(rows, model.fit_predict(distances), strict=True):
             groups.setdefault(int(label), []).append(kept[row][0])
         for found in groups.values():
             if len(found) >= min_size:
@@ -175,9 +191,12 @@ async def find_clusters(
     agency_id: str | None = None,
 ) -> list[Cluster]:
     """Clusters among the items received before `until` (default now) that are open or received since `since`
-    (default DEFAULT_WINDOW before `until`); with `agency_id`, only clusters that include that agency's items."""
+    (default DEFAULT_WINDOW before `until`), the MAX_PER_TOPIC most recent of each topic; with `agency_id`,
+    only clusters that include that agency's items."""
     end = until or core.now()
-    tickets = await analytics.cluster_candidates(session, OPEN_STATES, since or end - DEFAULT_WINDOW, end)
+    tickets = await analytics.cluster_candidates(
+        session, OPEN_STATES, since or end - DEFAULT_WINDOW, end, per_topic=MAX_PER_TOPIC
+    )
     found = await asyncio.to_thread(group, [item_of(tk) for tk in tickets])  # CPU: keep the event loop free
     return [c for c in found if agency_id is None or agency_id in c.agencies]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
@@ -126,8 +126,25 @@ class Digest:
     states: dict[str, int]  # the week's items by their state at the week's end
 
 
+async def _recurring(core: Core, week: Week) -> list[Cluster]:
+    """The clusters up to the week's end, read in a session of their own (to run beside the statistics)."""
+    async with core.maker() as session:
+        return await find_clusters(session, core, until=week.end)
+
+
 async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
-    """Statistics of a week and the week before, classified by the YAML thresholds."""
+    """Statistics of a week and the week before, classified by the YAML thresholds.
+
+    The clusters (mostly CPU in a worker thread) are found while the statistics are counted."""
+    async with asyncio.TaskGroup() as tasks:
+        recurring = tasks.create_task(_recurring(core, week))
+        digest = await _counted(session, core, week)
+    shown = recurring.result()[:DIGEST_CLUSTERS]
+    return replace(digest, clusters=shown, cluster_lines=[render_cluster(core, c) for c in shown])
+
+
+async def _counted(session: AsyncSession, core: Core, week: Week) -> Digest:
+    """The digest's statistics; its clusters are left empty."""
     prev = week.previous()
     now = await compute_many(session, core, week.start, week.end, ("agency", "topic", "all"))
     before = await compute_many(session, core, prev.start, prev.end, ("agency", "all"))
@@ -142,7 +159,6 @@ async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
     lagging = lagging_groups(agencies, rules.lagging_on_time_rate)
     days = [week.monday + timedelta(days=i) for i in range(7)]
     working = [d for d in days if core.calendar.is_working_day(d)]
-    clusters = await find_clusters(session, core, until=week.end)
     return Digest(
         week=week,
         total=total[0] if total else None,
@@ -157,8 +173,8 @@ async def build_digest(session: AsyncSession, core: Core, week: Week) -> Digest:
         working_days=len(working),
         days_off=[d for d in days if d.weekday() < 5 and d not in working],
         days_swapped=[d for d in days if d.weekday() >= 5 and d in working],
-        clusters=clusters[:DIGEST_CLUSTERS],
-        cluster_lines=[render_cluster(core, c) for c in clusters[:DIGEST_CLUSTERS]],
+        clusters=[],
+        cluster_lines=[],
         states=await states_at_end(session, week.start, week.end),
     )
 
