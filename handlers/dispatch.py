@@ -83,8 +83,8 @@ async def _route(ctx: Ctx) -> None:
             return
         if msg.is_group and name in PRIVATE_ONLY:
             return
-        if name not in BUSINESS_COMMANDS:
-            await ctx.clear_dialog()
+        if name not in BUSINESS_COMMANDS and is_staff(ctx.actor):
+            await ctx.clear_dialog()  # a staff command ends the officer's dialog; a business's draft is kept
         await handler(ctx, arg)
         return
     if msg.button is not None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.channels.base import Button
 from bot.core import lifecycle
-from bot.core.authz import is_staff
+from bot.core.authz import can_see_hidden, is_staff
 from bot.core.codes import normalize_code
 from bot.core.commands import BUSINESS, help_text
 from bot.core.contact import (
@@ -23,7 +23,7 @@ from bot.core.i18n import LANGUAGES, t
 from bot.core.language import detect_language
 from bot.core.lifecycle import Draft, LifecycleError
 from bot.core.notify import agency_label, kind_label, topic_label
-from bot.core.publication import public_fields, public_summary
+from bot.core.publication import is_public, public_fields, public_summary
 from bot.core.split import split_offer
 from bot.core.states import state_label
 from handlers.context import Ctx
@@ -155,13 +155,15 @@ async def status(ctx: Ctx, arg: str) -> None:
             ctx.say("status_bad_code", code=arg.strip()[:20])
             return
         ticket = await lifecycle.get_ticket(ctx.session, code)
-        if ticket is None:
-            ctx.say("status_unknown", code=arg.strip()[:20])
+        own = ticket is not None and await _own_ticket(ctx, ticket)
+        if ticket is None or not (is_public(ticket) or own or can_see_hidden(ctx.actor, ticket)):
+            ctx.say("status_unknown", code=arg.strip()[:20])  # a hidden ticket is unknown to others
             return
         lines = _status_lines(ctx, ticket)
-        if await _own_ticket(ctx, ticket) and ticket.answer_text:
+        if own and ticket.answer_text:
             lines.append(t("status_answer", ctx.lang, text=ticket.answer_text))
-        lines.append(t("status_link", ctx.lang, url=f"{ctx.core.config.public_url}/t/{ticket.code}"))
+        if is_public(ticket):
+            lines.append(t("status_link", ctx.lang, url=f"{ctx.core.config.public_url}/t/{ticket.code}"))
         ctx.reply("\n".join(lines))
         return
     if ctx.identity is None:

@@ -62,6 +62,11 @@ def can_see_identity(actor: Actor, ticket: Ticket) -> bool:
     return actor.role in OFFICER_ROLES and actor.agency_id == ticket.agency_id
 
 
+def can_see_hidden(actor: Actor, ticket: Ticket) -> bool:
+    """A ticket hidden from public view: its agency's staff, the coordinator and admins (and its submitter)."""
+    return can_act(actor, ticket) or can_administer(actor)
+
+
 def can_hide(actor: Actor) -> bool:
     """Hiding a ticket from public view is the coordinator's decision."""
     return actor.role == "coordinator"
