@@ -20,14 +20,18 @@ pytestmark = pytest.mark.e2e
 EXAMPLES = 150
 
 
-async def fuzz(w: World, examples: int = EXAMPLES) -> None:
-    """`examples` cases through the world, each asserted on its own (hypothesis shrinks a failing one)."""
+async def fuzz(w: World, examples: int = EXAMPLES, true_random: bool = False) -> None:
+    """`examples` cases through the world, each asserted on its own (hypothesis shrinks a failing one).
+
+    With `true_random` each case gets a plain seeded Random (values as often as the bench draws them)
+    rather than hypothesis's, which favours the first choices and shrinks better.
+    """
     loop = asyncio.get_running_loop()
 
     @settings(
         max_examples=examples, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
     )
-    @given(st.randoms(use_true_random=False))
+    @given(st.randoms(use_true_random=true_random))
     def check(rng: random.Random) -> None:
         case = w.case(rng)
         outcome = asyncio.run_coroutine_threadsafe(w.send(case), loop).result(timeout=120)

@@ -158,6 +158,7 @@ def query_of(request: web.Request) -> dict[str, str]:
 
 
 Handler = Callable[[web.Request], Awaitable[R]]
+QUERY_MODELS: dict[Callable[..., Any], type[BaseModel]] = {}  # each @accepts handler's model (tests/fuzz_web.py)
 
 
 def accepts(model: type[M]) -> Callable[[Callable[[web.Request, M], Awaitable[R]]], Handler[R]]:
@@ -168,6 +169,7 @@ def accepts(model: type[M]) -> Callable[[Callable[[web.Request, M], Awaitable[R]
             return await handler(request, parse(model, query_of(request)))
 
         handle.__name__, handle.__doc__ = handler.__name__, handler.__doc__
+        QUERY_MODELS[handle] = model
         return handle
 
     return wrap

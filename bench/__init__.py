@@ -1,0 +1,1 @@
+"""Benchmarks and bounded fuzz runs (scripts; bench/fuzz_web.py reuses bench/fuzz_chat.py's loop)."""
