@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.fuzz_chat import main  # noqa: E402
-from tests.fuzz_web import SURFACES, line, world  # noqa: E402
+from tests.fuzz_web import SURFACES, summary, world  # noqa: E402
 
 if __name__ == "__main__":
-    main(SURFACES, world, line, __doc__ or "")
+    main(SURFACES, world, summary, __doc__ or "")

@@ -37,7 +37,7 @@ from bot.web.apikeys import create_key, revoke_keys
 from bot.web.inputs import AUTHENTICATED_BODY, MAX_FIELDS, MAX_URL, MAX_VALUE, UNAUTHENTICATED_BODY
 from storage import models
 from tests.conftest import FakeClock, make_config
-from tests.fuzz_chat import COUNTED, Case, CrashLog, Outcome, World, crash_log, fingerprint, odd_text
+from tests.fuzz_chat import COUNTED, Case, CrashLog, Outcome, World, crash_log, odd_text
 from tests.web_seed import Seeded, seed
 
 SURFACES = ("web_get", "open311_get", "open311_post", "web_post")
@@ -179,7 +179,9 @@ class WebWorld(World):
         rules = app.core.rules
         self.topics, self.agencies = sorted(rules.topics_by_id), sorted(rules.agencies_by_id)
         routes = routes_of(app.webapp)
-        self.gets = [r for r in routes if r.method == "GET" and r.template.startswith(OPEN311) == (surface != "web_get")]
+        self.gets = [
+            r for r in routes if r.method == "GET" and r.template.startswith(OPEN311) == (surface != "web_get")
+        ]
         self.others = [r for r in routes if not r.template.startswith(OPEN311)]
         self.valid: dict[str, Callable[[random.Random], str]] = {
             "lang": lambda g: g.choice(["vi", "en", "zh"]),
@@ -218,7 +220,9 @@ class WebWorld(World):
                 return rng.choice(["json", "xml", "json", "xml", "csv", "JSON", "html", ""])
             if name == "code":
                 known = self.seeded.all + ["LS-AAAAAA"] + (self.topics if "services" in template else [])
-                return encoded(rng, rng.choice(known)) if rng.random() < 0.8 else encoded(rng, rng.choice(known).lower())
+                return (
+                    encoded(rng, rng.choice(known)) if rng.random() < 0.8 else encoded(rng, rng.choice(known).lower())
+                )
             return encoded(rng, rng.choice(self.agencies + self.topics))
 
         return re.sub(r"\{(\w+)\}", fill, template)
@@ -263,7 +267,9 @@ class WebWorld(World):
             fields[at] = (name, fields[at][1] + bad)
             return fields, True, f"unacceptable value in {name}"
         if roll < 0.35:
-            fields.append((rng.choice(["attribute[confidential]", "consent_publish"]), rng.choice(["maybe", "2", "ok"])))
+            fields.append(
+                (rng.choice(["attribute[confidential]", "consent_publish"]), rng.choice(["maybe", "2", "ok"]))
+            )
             fields.insert(0, fields.pop())  # the first value of a repeated field is read
             return fields, True, "a flag that is neither yes nor no"
         if roll < 0.55:  # any other value anywhere (the request may still be acceptable)
@@ -316,7 +322,11 @@ class WebWorld(World):
                 obj[rng.choice(list(obj) or ["x"])] = rng.choice([["a"], {"a": 1}])
                 text, malformed, label = json.dumps(obj), True, "JSON with a nested value"
             elif how < 0.2:
-                text, malformed, label = rng.choice(["[" * 5000, "[]", "null", '"x"', "1", "{"]), True, "JSON not an object"
+                text, malformed, label = (
+                    rng.choice(["[" * 5000, "[]", "null", '"x"', "1", "{"]),
+                    True,
+                    "JSON not an object",
+                )
             elif how < 0.3:
                 text = json.dumps(obj)
                 text, malformed, label = text[: rng.randrange(1, len(text))], True, "JSON cut short"
@@ -328,7 +338,9 @@ class WebWorld(World):
             return text.encode("utf-8", "surrogatepass"), "application/json", malformed, label
         if roll < 0.8:  # not UTF-8: Latin-1 bytes where UTF-8 is expected
             data = urlencode(fields, encoding="utf-8", errors="surrogatepass").encode("ascii")
-            raw = data.replace(b"description=", b"description=\xff\xfe", 1) if b"description=" in data else b"\xff" + data
+            raw = (
+                data.replace(b"description=", b"description=\xff\xfe", 1) if b"description=" in data else b"\xff" + data
+            )
             kind = rng.choice(["application/x-www-form-urlencoded", "application/json"])
             return raw, kind, True, "not UTF-8"
         if roll < 0.9:  # the content type is not a form's
@@ -360,7 +372,9 @@ class WebWorld(World):
         invalid |= compressed
         path = rng.choice(["/open311/v2/requests.json", "/open311/v2/requests.xml"])
         if rng.random() < 0.1:
-            path = self._path(rng, rng.choice([r.template for r in self.gets if r.template != "/open311/v2/requests.{fmt}"]))
+            path = self._path(
+                rng, rng.choice([r.template for r in self.gets if r.template != "/open311/v2/requests.{fmt}"])
+            )
             invalid = True  # a POST where Open311 takes none
         if rng.random() < 0.1:
             extra = query_string(rng, self.names, self.valid)
@@ -397,7 +411,9 @@ class WebWorld(World):
         method = rng.choice(["POST", "POST", "POST", "PUT", "PATCH", "DELETE"])
         query = query_string(rng, self.names, self.valid) if rng.random() < 0.3 else ""
         target = f"{path}?{query}" if query else path
-        return WebCase(data, True, f"{method} {route.template}: {label}, {how}", target, method, tuple(headers))
+        return WebCase(
+            data, True, f"{method} {route.template}: {label}, {how}", target, method=method, headers=tuple(headers)
+        )
 
     # -- sending --------------------------------------------------------------------------------------
     async def send(self, case: Case) -> WebOutcome:
@@ -482,4 +498,3 @@ def summary(surface: str, outcomes: list[tuple[Case, Outcome]], seconds: float) 
         f"surface={surface} cases={len(outcomes)} {counts} crashes={crashes} invalid_changed={changed} "
         f"failed={failed} tickets_created={created} seconds={seconds:.1f}"
     )
-

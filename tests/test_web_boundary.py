@@ -156,3 +156,21 @@ async def test_an_unexpected_error_is_a_logged_500_that_leaks_nothing(
         assert "hunter2" not in await open311_error(await client.get("/open311/v2/boom.xml"), 500)
     assert [r.exc_info and str(r.exc_info[1]) for r in caplog.records] == [SECRET_MESSAGE, SECRET_MESSAGE]
     assert all("hunter2" not in r.getMessage() for r in caplog.records)
+
+
+async def test_a_refused_body_that_cannot_be_decoded_is_a_warning_not_a_crash(
+    app: App, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = await tickets(app)
+    corrupt = b"description=\xff\xfe not gzip at all " * 20
+    with caplog.at_level(logging.WARNING):
+        response = await client.post(
+            f"{REQUESTS}.json?api_key=pcb_wrong",
+            data=corrupt,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"},
+        )
+        assert await open311_error(response, 403)
+        assert (await client.get("/healthz")).status == 200
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+    assert any(r.getMessage().startswith("unreadable request body dropped") for r in caplog.records)
+    assert await tickets(app) == before

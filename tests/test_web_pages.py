@@ -251,3 +251,15 @@ def test_trend_chart_breaks_the_line_where_a_month_has_no_rate() -> None:
     assert [tick.label for tick in chart.rate_ticks] == ["0 %", "50 %", "100 %"]
     assert [(tick.label, tick.extra) for tick in chart.month_ticks] == [("T1", "2026"), ("T2", ""), ("T3", "")]
     assert chart.points[1].y == chart.y0 - 170.0  # 100 % at the top
+
+
+@pytest.mark.parametrize("path", ["/open-data/tickets.csv", "/open-data/tickets.json"])
+async def test_a_head_request_for_a_file_gets_headers_only_and_the_connection_stays_usable(
+    client: Client, path: str
+) -> None:
+    head = await client.head(path)
+    assert head.status == 200 and head.headers["Content-Type"].endswith("charset=utf-8")
+    assert await head.read() == b""
+    # The next request on the same kept-alive connection must read a clean answer, not the HEAD's body.
+    assert (await client.get("/healthz")).status == 200
+    assert json.loads(await get_text(client, "/open-data/tickets.json"))

@@ -5,12 +5,40 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiohttp import web
+from aiohttp import web, web_protocol
 
 from bot.web.inputs import InputError, check_url
 
 log = logging.getLogger(__name__)
 OPEN311 = "/open311/"
+SERVER_LOG = logging.getLogger("aiohttp.server")
+
+
+class UndecodableBody(logging.Filter):
+    """A body left unread that aiohttp cannot decode while it drains it is the client's fault: a warning, not a crash.
+
+    After a request is answered (say 403 before an unauthorised body is read) aiohttp reads the rest of
+    the body to keep the connection alive; a corrupt gzip or chunk there is logged as an "Unhandled
+    exception" with a traceback although the client already has its answer.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, web_protocol.RequestPayloadError):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "unreadable request body dropped: %s",
+                (exc,),
+                None,
+                None,
+            )
+        return True
+
+
+def quiet_undecodable_bodies() -> None:
+    """Install UndecodableBody on aiohttp's server logger once."""
+    if not any(isinstance(f, UndecodableBody) for f in SERVER_LOG.filters):
+        SERVER_LOG.addFilter(UndecodableBody())
 
 
 def _checked(request: web.Request) -> bool:
@@ -34,6 +62,22 @@ def error_response(request: web.Request, status: int, description: str) -> web.R
 
 @web.middleware
 async def boundary(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Answer the request; a body left unread ends the connection (it may be huge, or not even decode)."""
+    try:
+        response = await _answer(request, handler)
+    except web.HTTPException as exc:
+        _close_if_unread(request, exc)
+        raise
+    _close_if_unread(request, response)
+    return response
+
+
+def _close_if_unread(request: web.Request, response: web.StreamResponse) -> None:
+    if request.body_exists and not request.content.is_eof() and not response.prepared:
+        response.force_close()
+
+
+async def _answer(request: web.Request, handler: Any) -> web.StreamResponse:
     """Check the URL, run the handler, and answer what it refused; last resort: a logged 500 that says nothing."""
     try:
         if _checked(request):

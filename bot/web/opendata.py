@@ -82,42 +82,55 @@ async def batches(core: Core) -> AsyncIterator[list[dict[str, Any]]]:
         yield await asyncio.to_thread(records, core, rows, names)
 
 
-async def tickets_csv(request: web.Request) -> web.StreamResponse:
-    """/open-data/tickets.csv — UTF-8 with a byte-order mark so that spreadsheet programs read Vietnamese."""
-    response = web.StreamResponse(
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="pcibot-tickets.csv"',
-        }
-    )
+async def streamed(request: web.Request, headers: dict[str, str], chunks: AsyncIterator[bytes]) -> web.StreamResponse:
+    """Send `chunks` as the body; a HEAD request gets the headers only (a body would corrupt a kept-alive link)."""
+    response = web.StreamResponse(headers=headers)
     await response.prepare(request)
+    if request.method != "HEAD":
+        async for chunk in chunks:
+            await response.write(chunk)
+    await response.write_eof()
+    return response
+
+
+async def csv_chunks(core: Core) -> AsyncIterator[bytes]:
+    """The CSV file a batch at a time, starting with the byte-order mark and the header row."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in FIELDS])
     buffer.write("\ufeff")
     writer.writeheader()
-    async for batch in batches(site(request).core):
+    async for batch in batches(core):
         writer.writerows(batch)
-        await response.write(buffer.getvalue().encode("utf-8"))
+        yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
-    await response.write(buffer.getvalue().encode("utf-8"))
-    await response.write_eof()
-    return response
+    yield buffer.getvalue().encode("utf-8")
+
+
+async def json_chunks(core: Core) -> AsyncIterator[bytes]:
+    """The JSON array a batch at a time."""
+    yield b"["
+    first = True
+    async for batch in batches(core):
+        chunk = ",\n".join(json.dumps(r, ensure_ascii=False) for r in batch)
+        yield (("\n" if first else ",\n") + chunk).encode("utf-8")
+        first = False
+    yield b"\n]\n"
+
+
+async def tickets_csv(request: web.Request) -> web.StreamResponse:
+    """/open-data/tickets.csv — UTF-8 with a byte-order mark so that spreadsheet programs read Vietnamese."""
+    headers = {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="pcibot-tickets.csv"',
+    }
+    return await streamed(request, headers, csv_chunks(site(request).core))
 
 
 async def tickets_json(request: web.Request) -> web.StreamResponse:
     """/open-data/tickets.json — a JSON array of the same records."""
-    response = web.StreamResponse(headers={"Content-Type": "application/json; charset=utf-8"})
-    await response.prepare(request)
-    first = True
-    await response.write(b"[")
-    async for batch in batches(site(request).core):
-        chunk = ",\n".join(json.dumps(r, ensure_ascii=False) for r in batch)
-        await response.write((("\n" if first else ",\n") + chunk).encode("utf-8"))
-        first = False
-    await response.write(b"\n]\n")
-    await response.write_eof()
-    return response
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    return await streamed(request, headers, json_chunks(site(request).core))
 
 
 async def open_data_page(request: web.Request) -> web.Response:
