@@ -172,5 +172,15 @@ async def test_a_refused_body_that_cannot_be_decoded_is_a_warning_not_a_crash(
         assert await open311_error(response, 403)
         assert (await client.get("/healthz")).status == 200
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
-    assert any(r.getMessage().startswith("unreadable request body dropped") for r in caplog.records)
+    assert any(r.getMessage().startswith("malformed request refused") for r in caplog.records)
     assert await tickets(app) == before
+
+
+async def test_a_url_too_long_for_the_parser_is_a_400_and_a_warning(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        response = await client.get("/t?code=LS-AAAAAA&q=" + "a" * 9000)
+        assert response.status == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+    assert any(r.getMessage().startswith("malformed request refused") for r in caplog.records)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiohttp import web, web_protocol
+from aiohttp import http_exceptions, web, web_protocol
 
 from bot.web.inputs import InputError, check_url
 
@@ -14,31 +14,29 @@ OPEN311 = "/open311/"
 SERVER_LOG = logging.getLogger("aiohttp.server")
 
 
-class UndecodableBody(logging.Filter):
-    """A body left unread that aiohttp cannot decode while it drains it is the client's fault: a warning, not a crash.
+class ClientFaults(logging.Filter):
+    """What aiohttp refuses itself for the client's fault is a warning, not a crash with a traceback.
 
-    After a request is answered (say 403 before an unauthorised body is read) aiohttp reads the rest of
-    the body to keep the connection alive; a corrupt gzip or chunk there is logged as an "Unhandled
-    exception" with a traceback although the client already has its answer.
+    aiohttp answers a request line or header it cannot parse (say a URL over 8 KB) with a plain 400, and
+    after a request is answered (say 403 before an unauthorised body is read) it drains the rest of the
+    body, where a corrupt gzip or chunk ends the connection; both are logged at ERROR with a traceback
+    although nothing of ours failed and the client has its answer.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, web_protocol.RequestPayloadError):
+        client_fault = isinstance(exc, http_exceptions.HttpProcessingError) and 400 <= exc.code < 500
+        if client_fault or isinstance(exc, web_protocol.RequestPayloadError):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
-            record.msg, record.args, record.exc_info, record.exc_text = (
-                "unreadable request body dropped: %s",
-                (exc,),
-                None,
-                None,
-            )
+            record.msg, record.args = "malformed request refused: %s", (" ".join(str(exc).split())[:200],)
+            record.exc_info = record.exc_text = None
         return True
 
 
-def quiet_undecodable_bodies() -> None:
-    """Install UndecodableBody on aiohttp's server logger once."""
-    if not any(isinstance(f, UndecodableBody) for f in SERVER_LOG.filters):
-        SERVER_LOG.addFilter(UndecodableBody())
+def quiet_client_faults() -> None:
+    """Install ClientFaults on aiohttp's server logger once."""
+    if not any(isinstance(f, ClientFaults) for f in SERVER_LOG.filters):
+        SERVER_LOG.addFilter(ClientFaults())
 
 
 def _checked(request: web.Request) -> bool:

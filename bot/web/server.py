@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.config import Config
-from bot.web.boundary import boundary, quiet_undecodable_bodies
+from bot.web.boundary import boundary, quiet_client_faults
 from storage.web_queries import ping
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def setup_web(app: App) -> None:
     webapp = app.webapp
     webapp[APP_KEY] = app
     webapp.middlewares.append(boundary)
-    quiet_undecodable_bodies()
+    quiet_client_faults()
     webapp.on_response_prepare.append(security_headers)
     webapp.router.add_get("/healthz", healthz)
     public.setup(webapp, app.core)
