@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
+from bot.channels.startup import ChannelStarter
 from bot.config import Config
 from bot.core import notify
 from bot.core.clock import now_utc
@@ -50,6 +51,7 @@ class App:
     components: list[Component] = field(default_factory=list)
     console: ConsoleChannel | None = None
     runner: web.AppRunner | None = None
+    starter: ChannelStarter = field(default_factory=ChannelStarter)
 
     def add_channel(self, channel: Channel) -> None:
         """Register a channel for delivery."""
@@ -135,8 +137,7 @@ async def start(app: App, *, serve_web: bool = True) -> None:
         await app.runner.setup()
         await web.TCPSite(app.runner, app.config.web_host, app.config.web_port).start()
         log.info("web server on http://%s:%s", app.config.web_host, app.config.web_port)
-    for channel in app.channels.values():
-        await channel.start()
+    await app.starter.start(app.channels.values())  # an unreachable platform is retried; the site serves on
     for component in app.components:
         await component.start()
     app.sender.start()
@@ -147,6 +148,7 @@ async def stop(app: App) -> None:
     for component in reversed(app.components):
         await component.stop()
     await app.sender.stop()
+    await app.starter.stop()
     for channel in app.channels.values():
         await channel.stop()
     if app.runner is not None:

@@ -172,7 +172,7 @@ async def test_open_data_page_and_files(client: Client, seeded: Seeded) -> None:
 async def test_stylesheet_health_and_metrics(app: App, client: Client) -> None:
     css = await client.get("/static/site.css")
     assert css.headers["Content-Type"].startswith("text/css") and "@media" in await css.text()
-    assert (await (await client.get("/healthz")).json()) == {"status": "ok", "database": "ok"}
+    assert (await (await client.get("/healthz")).json()) == {"status": "ok", "database": "ok", "channels": {}}
     text = await get_text(client, "/metrics")
     assert 'pcibot_tickets{state="new"} 3.0' in text  # the <script> one, the hidden one, the transferred one
     assert "pcibot_tickets_hidden 1.0" in text

@@ -34,7 +34,7 @@ async def fake() -> AsyncIterator[FakeZaloBot]:
     await bot.stop()
 
 
-async def running(db_url: str, fake: FakeZaloBot, secret: str | None) -> App:
+async def running(db_url: str, fake: FakeZaloBot, secret: str | None, retry_after: float | None = None) -> App:
     port = free_port()
     config = Config(
         database_url=db_url,
@@ -47,6 +47,8 @@ async def running(db_url: str, fake: FakeZaloBot, secret: str | None) -> App:
         zalobot_webhook_secret=SecretStr(secret) if secret else None,
     )
     app = await build(config, migrate=True)
+    if retry_after is not None:
+        app.starter.delay = lambda attempt: retry_after
     await start(app)
     return app
 
@@ -100,5 +102,21 @@ async def test_long_polling_loop(db_url: str, fake: FakeZaloBot) -> None:
         sticker["event_name"] = "message.sticker.received"
         fake.updates.put_nowait(sticker)
         await eventually(sent_containing(fake, "text messages, images and files only"))
+    finally:
+        await stop(app)
+
+
+async def test_a_refused_set_webhook_is_retried_and_the_channel_serves_once_registered(
+    db_url: str, fake: FakeZaloBot
+) -> None:
+    fake.refuse_webhook = 2
+    app = await running(db_url, fake, SECRET, retry_after=0.2)
+    try:
+        assert fake.webhook is None
+        assert app.starter.state["zalobot"].startswith("starting (attempt 1 failed: ZaloBotError")
+        await eventually(lambda: fake.webhook is not None)
+        assert fake.calls.count("setWebhook") == 3 and app.starter.state == {"zalobot": "ok"}
+        assert await fake.call_webhook(fake.text_update(CHAT, "xin chào"), secret=SECRET) == 200
+        await eventually(sent_containing(fake, "Kính chào Quý doanh nghiệp"))
     finally:
         await stop(app)

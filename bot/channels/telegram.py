@@ -125,13 +125,14 @@ class TelegramChannel:
 
     # -- lifecycle -------------------------------------------------------------------------------------
     async def start(self) -> None:
-        """getMe, command menus, then polling or setWebhook."""
+        """getMe, command menus, then polling or setWebhook; safe to call again after it failed."""
         await self.ptb.initialize()
         try:
             await self._set_commands()
         except TelegramError as err:  # menus are a convenience; never block start-up on them
             log.warning("setMyCommands failed: %s", err)
-        await self.ptb.start()
+        if not self.ptb.running:
+            await self.ptb.start()
         if self.webhook_url:
             await self.ptb.bot.set_webhook(self.webhook_url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES)
             log.info("telegram webhook at %s", self.webhook_url)

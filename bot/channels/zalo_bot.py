@@ -55,6 +55,10 @@ def update_key(update: dict[str, Any]) -> tuple[str, str] | None:
     return (message_id or f"{name}:{chat}:{message.get('date', '')}"), chat
 
 
+class ZaloBotError(RuntimeError):
+    """The Zalo Bot Platform refused a call the channel cannot work without."""
+
+
 class ZaloBotChannel:
     """Zalo Bot: updates → inbox → dispatcher; `deliver` calls sendMessage."""
 
@@ -96,19 +100,20 @@ class ZaloBotChannel:
         return resp.status, data if isinstance(data, dict) else {"ok": False}
 
     async def start(self) -> None:
-        """Webhook mode when a secret is configured (registers the URL), long polling otherwise."""
-        self.inbox.start()
-        try:
-            if self.webhook_secret:
-                url = f"{self.public_url}{WEBHOOK_PATH}"
-                _, data = await self.call("setWebhook", {"url": url, "secret_token": self.webhook_secret})
-                if not data.get("ok"):
-                    log.error("Zalo Bot setWebhook(%s) refused: %s", url, data.get("description"))
-                return
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            log.error("Zalo Bot setWebhook failed (%s)", type(exc).__name__)
+        """Webhook mode when a secret is configured (registers the URL), long polling otherwise.
+
+        A refused or failed setWebhook raises, so that the channel's start-up is retried
+        (bot/channels/startup.py); stored updates are processed meanwhile.
+        """
+        if self.inbox.idle:
+            self.inbox.start()
+        if not self.webhook_secret:
+            self._poller = asyncio.create_task(self.poll(), name="zalobot-poll")
             return
-        self._poller = asyncio.create_task(self.poll(), name="zalobot-poll")
+        url = f"{self.public_url}{WEBHOOK_PATH}"
+        _, data = await self.call("setWebhook", {"url": url, "secret_token": self.webhook_secret})
+        if not data.get("ok"):
+            raise ZaloBotError(f"setWebhook({url}) refused: {data.get('description')}")
 
     async def stop(self) -> None:
         """Stop polling and processing; close the HTTP client."""

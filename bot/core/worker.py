@@ -49,6 +49,11 @@ class BatchWorker(ABC):
                 except TimeoutError:
                     pass
 
+    @property
+    def idle(self) -> bool:
+        """Not started, or stopped."""
+        return self._task is None or self._task.done()
+
     def start(self) -> None:
         """Run in the background (also picks up what a crash left behind)."""
         self._stopping = False

@@ -30,14 +30,17 @@ SECURITY_HEADERS = {
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database answers, 503 otherwise."""
+    """200 while the database answers ("degraded" with the reason when a channel is not started), 503 otherwise."""
     app = request.app[APP_KEY]
+    channels = dict(app.starter.state)
     try:
         async with app.core.maker() as session:
             await ping(session)
     except Exception as exc:  # any database failure means unhealthy
-        return web.json_response({"status": "error", "database": type(exc).__name__}, status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
+        body = {"status": "error", "database": type(exc).__name__, "channels": channels}
+        return web.json_response(body, status=503)
+    status = "degraded" if app.starter.degraded else "ok"
+    return web.json_response({"status": status, "database": "ok", "channels": channels})
 
 
 async def security_headers(_request: web.Request, response: web.StreamResponse) -> None:

@@ -64,11 +64,16 @@ class Harness:
     async def start(self) -> None:
         if not self.fake.url:
             await self.fake.start()
+        await self.build_app()
+        assert self.app is not None
+        await start(self.app, serve_web=True)
+
+    async def build_app(self) -> None:
+        """The application, built but not started."""
         self.app = await build(self.config(), migrate=True)
         channel = self.app.channels["telegram"]
         # Dialogs in tests run faster than a person types; the limiter itself is tested on its own.
         channel.limiter.limits = Limits(private_burst=50, group_per_minute=100)  # type: ignore[attr-defined]
-        await start(self.app, serve_web=True)
 
     async def stop_app(self) -> None:
         if self.app is not None:

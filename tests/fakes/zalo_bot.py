@@ -22,6 +22,7 @@ class FakeZaloBot(LocalServer):
     sent: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     webhook: dict[str, Any] | None = None
+    refuse_webhook: int = 0  # answer that many setWebhook calls with an error (the platform having a bad day)
 
     def __post_init__(self) -> None:
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -54,6 +55,9 @@ class FakeZaloBot(LocalServer):
             message_id = f"{next(self._counter):020x}"
             self.sent.append({"chat_id": str(params["chat_id"]), "text": text, "message_id": message_id})
             return web.json_response({"ok": True, "result": {"message_id": message_id, "date": 1750316131602}})
+        if method == "setWebhook" and self.refuse_webhook > 0:
+            self.refuse_webhook -= 1
+            return web.json_response({"ok": False, "error_code": 500, "description": "Internal error"})
         if method == "setWebhook":
             self.webhook = {"url": params["url"], "secret_token": params["secret_token"]}
             return web.json_response({"ok": True, "result": {"url": params["url"], "updated_at": 1750316131602}})
