@@ -296,7 +296,7 @@ class WebWorld(World):
         if roll < 0.5:
             boundary = "----pcibot" + str(rng.randrange(10**9))
             parts = [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n'.encode()
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n'.encode("utf-8", "surrogatepass")
                 + v.encode("utf-8", "surrogatepass")
                 + b"\r\n"
                 for n, v in fields
