@@ -42,15 +42,15 @@ class ChannelStarter:
                 self._retries[channel.name] = asyncio.create_task(self._retry(channel), name=f"start-{channel.name}")
 
     @property
-    def degraded(self) -> dict[str, str]:
-        """The channels not (yet) started, with why."""
-        return {name: why for name, why in self.state.items() if why != OK}
+    def all_started(self) -> bool:
+        """Every channel has started (none is still retrying)."""
+        return all(why == OK for why in self.state.values())
 
     async def stop(self) -> None:
         """Give up the retries still running."""
-        for task in self._retries.values():
+        retries, self._retries = self._retries, {}
+        for task in retries.values():
             await cancel(task)
-        self._retries.clear()
 
     async def _attempt(self, channel: Channel, attempt: int) -> bool:
         try:
@@ -73,5 +73,4 @@ class ChannelStarter:
             await asyncio.sleep(self.delay(attempt))
             attempt += 1
             if await self._attempt(channel, attempt):
-                self._retries.pop(channel.name, None)
                 return

@@ -105,8 +105,7 @@ class ZaloBotChannel:
         A refused or failed setWebhook raises, so that the channel's start-up is retried
         (bot/channels/startup.py); stored updates are processed meanwhile.
         """
-        if self.inbox.idle:
-            self.inbox.start()
+        self.inbox.start()
         if not self.webhook_secret:
             self._poller = asyncio.create_task(self.poll(), name="zalobot-poll")
             return

@@ -49,13 +49,10 @@ class BatchWorker(ABC):
                 except TimeoutError:
                     pass
 
-    @property
-    def idle(self) -> bool:
-        """Not started, or stopped."""
-        return self._task is None or self._task.done()
-
     def start(self) -> None:
-        """Run in the background (also picks up what a crash left behind)."""
+        """Run in the background (also picks up what a crash left behind); a no-op while already running."""
+        if self._task is not None and not self._task.done():
+            return
         self._stopping = False
         self._task = asyncio.create_task(self._loop(), name=self.name)
 

@@ -39,7 +39,7 @@ async def healthz(request: web.Request) -> web.Response:
     except Exception as exc:  # any database failure means unhealthy
         body = {"status": "error", "database": type(exc).__name__, "channels": channels}
         return web.json_response(body, status=503)
-    status = "degraded" if app.starter.degraded else "ok"
+    status = "ok" if app.starter.all_started else "degraded"
     return web.json_response({"status": status, "database": "ok", "channels": channels})
 
 
