@@ -11,6 +11,7 @@ and may show twice. That is preferred to losing a message.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,24 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK = 64
 TOPIC_CLAIM_SECONDS = 60
+# what Bot API accepts as chat_id: a (possibly negative) 64-bit integer, or @username of a public channel/group
+CHAT_NUMBER = re.compile(r"-?[1-9][0-9]{0,19}")
+CHAT_USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
+
+ChatRef = int | str
+
+
+class InvalidChat(ValueError):
+    """An outbox row names a chat that cannot exist on Telegram (it can never be delivered)."""
+
+
+def telegram_chat_id(raw: str) -> ChatRef:
+    """The chat id a Bot API call takes: an int for a numeric id, the text for @username; else InvalidChat."""
+    if CHAT_NUMBER.fullmatch(raw) and -(2**63) <= int(raw) < 2**63:
+        return int(raw)
+    if CHAT_USERNAME.fullmatch(raw):
+        return raw
+    raise InvalidChat(f"not a Telegram chat id: {raw[:40]!r}")
 
 
 def _card_row(target: Delivery, role: str, thread: int | None, message_id: int | None) -> TicketCard:
@@ -119,13 +138,16 @@ class Sender:
         self.maker = app.core.maker
         self.bot = bot
         self.progress: dict[int, Progress] = {}
-        self.contact_keyboard: set[int] = set()  # private chats showing our contact keyboard
+        self.contact_keyboard: set[ChatRef] = set()  # private chats showing our contact keyboard
 
     # -- entry point -----------------------------------------------------------------------------------
     async def deliver(self, target: Delivery, message: Outgoing) -> SendResult:
         """One outbox row → Telegram; every failure becomes a SendResult the outbox understands."""
         try:
             return await self._deliver(target, message)
+        except InvalidChat as err:  # no retry can ever deliver it: end the row now, visibly
+            log.warning("outbox row %s cannot be delivered: %s", target.outbox_id, err)
+            return SendResult(ok=False, permanent=True, error=str(err))
         except Deferred as err:
             return SendResult(ok=False, retry_after=err.seconds, error=str(err))
         except RetryAfter as err:
@@ -148,7 +170,7 @@ class Sender:
             return SendResult(ok=False, error=f"{type(err).__name__}: {err.message}"[:200])
 
     async def _deliver(self, target: Delivery, message: Outgoing) -> SendResult:
-        chat_id = int(target.chat_id)
+        chat_id = telegram_chat_id(target.chat_id)
         chat_menu = menu_of(target.audience)
         if chat_menu is not None:  # a chat was just bound: its menu follows its new role
             await set_chat_menu(self.bot, target.chat_id, chat_menu)
@@ -175,7 +197,7 @@ class Sender:
         return SendResult(ok=False, error="forum topic vanished twice")
 
     # -- sending ---------------------------------------------------------------------------------------
-    async def _send(self, target: Delivery, chat_id: int, thread: int | None, message: Outgoing) -> int:
+    async def _send(self, target: Delivery, chat_id: ChatRef, thread: int | None, message: Outgoing) -> int:
         """Send the text (split if long) and then the attachments; returns the main message id."""
         progress = self.progress.setdefault(target.outbox_id, Progress())
         steps = self._steps(chat_id, message)
@@ -200,7 +222,7 @@ class Sender:
         assert progress.main_id is not None
         return progress.main_id
 
-    def _steps(self, chat_id: int, message: Outgoing) -> list[Any]:
+    def _steps(self, chat_id: ChatRef, message: Outgoing) -> list[Any]:
         steps: list[Any] = []
         texts = split_text(message.text) if message.text.strip() or not message.attachments else []
         for i, chunk in enumerate(texts):
@@ -215,7 +237,7 @@ class Sender:
         return steps
 
     def _text_step(self, text: str, message: Outgoing | None) -> Any:
-        async def step(chat_id: int, thread: int | None, main: int | None) -> list[int]:
+        async def step(chat_id: ChatRef, thread: int | None, main: int | None) -> list[int]:
             markup: Any = None
             if message is not None:
                 markup = inline_markup(message)
@@ -235,7 +257,7 @@ class Sender:
         return step
 
     def _media_step(self, group: list[Attachment]) -> Any:
-        async def step(chat_id: int, thread: int | None, main: int | None) -> list[int]:
+        async def step(chat_id: ChatRef, thread: int | None, main: int | None) -> list[int]:
             if len(group) == 1:
                 a = group[0]
                 if a.data is not None:  # an image the bot generated (digest chart): upload it
@@ -259,7 +281,7 @@ class Sender:
 
         return step
 
-    async def _contact_label(self, chat_id: int) -> str:
+    async def _contact_label(self, chat_id: ChatRef) -> str:
         async with self.maker() as session:
             lang = await delivery.chat_language(session, NAME, str(chat_id))
         return t("btn_share_phone", lang or "vi")
@@ -274,11 +296,11 @@ class Sender:
             raise Deferred(2.0) from None
         if not isinstance(found, str):
             if found is not None and role == "lead":  # the ticket came back to this agency: its topic reopens
-                await self._topic_state(int(target.chat_id), found, close=False)
+                await self._topic_state(telegram_chat_id(target.chat_id), found, close=False)
             return found
         name = found
         try:
-            topic = await self.bot.create_forum_topic(int(target.chat_id), name)
+            topic = await self.bot.create_forum_topic(telegram_chat_id(target.chat_id), name)
         except TimedOut:
             raise  # it may exist: keep the claim, so only a claim older than its lease tries again
         except BaseException:
@@ -293,7 +315,7 @@ class Sender:
             await self._repost_card(target, thread)
         return thread
 
-    async def _topic_state(self, chat_id: int, thread: int, *, close: bool) -> None:
+    async def _topic_state(self, chat_id: ChatRef, thread: int, *, close: bool) -> None:
         """Close or reopen a ticket's topic; a refusal (already so, no right to manage topics) changes nothing."""
         try:
             if close:
@@ -345,7 +367,7 @@ class Sender:
             ticket_id=target.ticket_id,
             agency_id=target.agency_id,
         )
-        main = await self._send(repost, int(target.chat_id), thread, card)
+        main = await self._send(repost, telegram_chat_id(target.chat_id), thread, card)
         await self._record_card(repost, "lead" if lead else "info", thread, main)
 
     async def _forget_thread(self, target: Delivery) -> None:

@@ -291,6 +291,11 @@ class FakeTelegram:
         return True
 
     def _chat(self, chat_id: Any) -> dict[str, Any]:
+        if isinstance(chat_id, str) and chat_id.startswith("@"):  # a public channel or group by its username
+            named = [c for c in self.chats.values() if "@" + str(c.get("username", "")) == chat_id]
+            if not named:
+                raise ApiError(400, "Bad Request: chat not found")
+            return named[0]
         cid = _int(chat_id)
         if cid is None:
             raise ApiError(400, "Bad Request: chat not found")
@@ -504,6 +509,12 @@ class FakeTelegram:
         chat: dict[str, Any] = {"id": chat_id, "type": "supergroup", "title": title}
         if forum:
             chat["is_forum"] = True
+        self.chats[chat_id] = chat
+        return chat
+
+    def channel(self, chat_id: int, username: str, title: str) -> dict[str, Any]:
+        """A public channel the bot may post to, known by id and by @username."""
+        chat: dict[str, Any] = {"id": chat_id, "type": "channel", "title": title, "username": username}
         self.chats[chat_id] = chat
         return chat
 
