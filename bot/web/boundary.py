@@ -11,7 +11,13 @@ from bot.web.inputs import InputError, check_url
 
 log = logging.getLogger(__name__)
 OPEN311 = "/open311/"
+DECODED = {"", "identity", "gzip", "deflate"}  # the Content-Encodings aiohttp inflates without extra libraries
 SERVER_LOG = logging.getLogger("aiohttp.server")
+
+
+def one_line(exc: BaseException, limit: int) -> str:
+    """An exception's message on one line, cut to `limit` characters (aiohttp's span several)."""
+    return " ".join(str(exc).split())[:limit]
 
 
 class ClientFaults(logging.Filter):
@@ -26,9 +32,9 @@ class ClientFaults(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         client_fault = isinstance(exc, http_exceptions.HttpProcessingError) and 400 <= exc.code < 500
-        if client_fault or isinstance(exc, web_protocol.RequestPayloadError):
+        if exc is not None and (client_fault or isinstance(exc, web_protocol.RequestPayloadError)):
             record.levelno, record.levelname = logging.WARNING, "WARNING"
-            record.msg, record.args = "malformed request refused: %s", (" ".join(str(exc).split())[:200],)
+            record.msg, record.args = "malformed request refused: %s", (one_line(exc, 200),)
             record.exc_info = record.exc_text = None
         return True
 
@@ -80,9 +86,14 @@ async def _answer(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         if _checked(request):
             check_url(request)
+        encoding = request.headers.get("Content-Encoding", "").strip().lower()
+        if request.body_exists and encoding not in DECODED:  # else aiohttp would hand us the bytes as they came
+            raise InputError(415, f"Content-Encoding {encoding[:40]!r} is not supported (gzip or deflate)")
         return await handler(request)  # type: ignore[no-any-return]
     except InputError as err:
         return error_response(request, err.status, err.description)
+    except web_protocol.RequestPayloadError as err:  # a body that does not decode (a corrupt gzip, a bad chunk)
+        return error_response(request, 400, f"the body cannot be read: {one_line(err, 120)}")
     except web.HTTPNotFound:
         return error_response(request, 404, f"{request.path} not found")
     except web.HTTPMethodNotAllowed as exc:

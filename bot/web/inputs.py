@@ -245,7 +245,8 @@ def _multipart(content_type: str, body: bytes) -> list[tuple[str, str]]:
     for part in message.iter_parts():
         assert isinstance(part, EmailMessage)
         name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str) or part.is_multipart() or part.defects:
+        form_data = part.get_content_disposition() == "form-data"  # RFC 7578 §4.2: every part is form-data
+        if not form_data or not isinstance(name, str) or part.is_multipart() or part.defects:
             raise InputError(400, "every multipart part needs a form-data name")
         if part.get_filename() is not None:
             raise InputError(400, "files are not accepted; send a media_url instead")
