@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 60
 MAX_ATTEMPTS = 12
+RECORD_SECONDS = 0.2  # outcomes are committed at least this often (a crash may resend what was sent since)
 HELD_WINDOW = "held_window"  # undeliverable until the business writes again (Zalo's 7-day window)
 
 
@@ -72,7 +73,7 @@ class OutboxSender(BatchWorker):
         channels: Mapping[str, Channel],
         batch: int = 50,
         idle_seconds: float = 1.0,
-        record_seconds: float = 0.2,
+        record_seconds: float = RECORD_SECONDS,
     ) -> None:
         super().__init__("outbox-sender", idle_seconds)
         self.maker = maker

@@ -1,0 +1,24 @@
+"""Crash soak at CI size: 200 businesses, `pcibot run` SIGKILLed 10 times, nothing acknowledged lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels.telegram_limits import Limits
+from bot.core.outbox import RECORD_SECONDS
+from tests.soak import soak
+
+pytestmark = pytest.mark.e2e
+
+# A kill can only repeat what Telegram accepted but the sender had not yet recorded: outcomes are written at
+# least every record_seconds, and at most overall_per_second messages leave in a second (+1 for the one in hand).
+IN_FLIGHT = int(Limits().overall_per_second * RECORD_SECONDS) + 1
+
+
+async def test_kill_nine_ten_times_loses_no_tracking_code_dialog_or_message() -> None:
+    figures = await soak(businesses=200, kills=10, seed=7)
+    assert figures.kills == 10, figures.line()
+    assert figures.codes_shown == 200, figures.line()
+    assert (figures.codes_missing, figures.content_wrong, figures.dialogs_stalled) == ([], [], []), figures.line()
+    assert figures.outbox_unsent == 0 and figures.outbox_rows >= 200 * 9, figures.line()
+    assert figures.duplicates <= figures.kills * IN_FLIGHT, figures.line()
