@@ -104,6 +104,9 @@ WORDS = [
 BROKEN = ["%", "%G1", "%F", "%FF%FE", "%C0%AF", "%ED%A0%80", "%ED%BF%BF", "%E1%BB", "%00", "%0A", "%7F", "%C2%85"]
 
 
+BAD_FLAGS = ("maybe", "2", "ok")  # neither yes nor no: a create carrying one must be refused
+
+
 def odd_value(rng: random.Random, valid: Callable[[random.Random], str] | None = None) -> str:
     """A query or form value: often one the parameter accepts, else a number, a date or a text of any kind."""
     roll = rng.random()
@@ -269,11 +272,10 @@ class WebWorld(World):
             bad = rng.choice(["\x00", "\ud800", "a\udc00b", "\x1b[31m", "\x7f", "x" * (MAX_VALUE + 1)])
             fields[at] = (name, fields[at][1] + bad)
             return fields, True, f"unacceptable value in {name}"
-        if roll < 0.35:
-            fields.append(
-                (rng.choice(["attribute[confidential]", "consent_publish"]), rng.choice(["maybe", "2", "ok"]))
-            )
-            fields.insert(0, fields.pop())  # the first value of a repeated field is read
+        if roll < 0.35:  # the only value of that flag (under either of its names: attribute[x] would win)
+            flag = rng.choice(["confidential", "consent_publish"])
+            fields = [(n, v) for n, v in fields if n not in (flag, f"attribute[{flag}]")]
+            fields.insert(0, (rng.choice([flag, f"attribute[{flag}]"]), rng.choice(BAD_FLAGS)))
             return fields, True, "a flag that is neither yes nor no"
         if roll < 0.55:  # any other value anywhere (the request may still be acceptable)
             fields[at] = (name, odd_value(rng).replace("\x00", "").replace("\ud800", ""))
@@ -335,7 +337,7 @@ class WebWorld(World):
                 text, malformed, label = text[: rng.randrange(1, len(text))], True, "JSON cut short"
             else:
                 for name in rng.sample(list(obj), min(len(obj), rng.randint(0, 2))):  # numbers, true/false, null
-                    if name not in ("service_code", "description"):
+                    if name not in ("service_code", "description") and obj[name] not in BAD_FLAGS:
                         obj[name] = rng.choice([None, True, 12, 1.5, 2**70])
                 text, malformed, label = json.dumps(obj, ensure_ascii=rng.random() < 0.5), False, "JSON"
             return text.encode("utf-8", "surrogatepass"), "application/json", malformed, label
