@@ -19,7 +19,6 @@ import os
 import random
 import re
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.fakes.telegram_api import FakeTelegram, buttons_of, text_of
 from tests.fakes.telegram_harness import TOKEN, free_port
@@ -48,6 +49,7 @@ class Figures:
     codes_missing: list[str] = field(default_factory=list)
     content_wrong: list[str] = field(default_factory=list)
     dialogs_stalled: list[int] = field(default_factory=list)
+    tickets: int = 0
     outbox_rows: int = 0
     outbox_unsent: int = 0
     duplicates: int = 0
@@ -168,10 +170,11 @@ class Business:
         return False
 
 
-def _environment(work: Path, api_url: str) -> dict[str, str]:
+def environment(db_url: str, api_url: str, **extra: str) -> dict[str, str]:
+    """The PCIBOT_* variables of a bot process on `db_url`, polling (or, with extra, whatever) the fake Bot API."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PCIBOT_")}
     env.update(
-        PCIBOT_DATABASE_URL=f"sqlite+aiosqlite:///{work / 'soak.db'}",
+        PCIBOT_DATABASE_URL=db_url,
         PCIBOT_TELEGRAM_TOKEN=TOKEN,
         PCIBOT_TELEGRAM_API_URL=api_url,
         PCIBOT_WEB_PORT=str(free_port()),
@@ -179,14 +182,31 @@ def _environment(work: Path, api_url: str) -> dict[str, str]:
         PCIBOT_RATE_LIMIT_PER_MINUTE="1000",
         PCIBOT_LOG_LEVEL="WARNING",
     )
+    env.update(extra)
     return env
 
 
-def _check(db: Path, fake: FakeTelegram, people: list[Business], figures: Figures) -> None:
-    with sqlite3.connect(db) as conn:
-        tickets = dict(conn.execute("select code, text from tickets"))
-        rows = conn.execute("select chat_id, state, platform_message_id from outbox where channel = 'telegram'")
-        outbox = list(rows)
+async def migrate(env: dict[str, str]) -> None:
+    """`pcibot db upgrade` on the process's database."""
+    upgrade = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "db", "upgrade", env=env,
+                                                   stdout=asyncio.subprocess.DEVNULL)  # fmt: skip
+    assert await upgrade.wait() == 0
+
+
+async def query(db_url: str, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one SQL query, on a connection of its own (the bot processes own the database)."""
+    engine = create_async_engine(db_url)
+    try:
+        async with engine.connect() as conn:
+            return [tuple(row) for row in await conn.execute(text(sql))]
+    finally:
+        await engine.dispose()
+
+
+async def check(db_url: str, fake: FakeTelegram, people: list[Business], figures: Figures) -> None:
+    """Fill the figures from the database and what the fake received."""
+    tickets = dict(await query(db_url, "select code, text from tickets"))
+    outbox = await query(db_url, "select chat_id, state, platform_message_id from outbox where channel = 'telegram'")
     for person in people:
         if person.code is None:
             continue
@@ -195,11 +215,34 @@ def _check(db: Path, fake: FakeTelegram, people: list[Business], figures: Figure
             figures.codes_missing.append(person.code)
         elif person.text not in (tickets[person.code] or ""):
             figures.content_wrong.append(person.code)
+    figures.tickets = len(tickets)
     figures.outbox_rows = len(outbox)
     figures.outbox_unsent = sum(1 for _, state, _ in outbox if state != "sent")
     recorded = {(str(chat), str(mid)) for chat, state, mid in outbox if state == "sent"}
     delivered = [(str(m["chat"]["id"]), str(m["message_id"])) for m in fake.sent]
     figures.duplicates = sum(1 for key in delivered if key not in recorded)
+
+
+async def drained(db_url: str, timeout: float = 120.0) -> None:
+    """Wait until the outbox has nothing left to send."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        [(left,)] = await query(db_url, "select count(*) from outbox where state in ('pending', 'sending')")
+        if not left:
+            return
+        await asyncio.sleep(0.2)
+
+
+async def go_through(people: list[Business], figures: Figures) -> None:
+    """Every business through its dialog, ACTIVE at a time; a dialog the bot stopped answering is counted."""
+    gate = asyncio.Semaphore(ACTIVE)
+
+    async def one(person: Business, index: int) -> None:
+        async with gate:
+            if not await person.run():
+                figures.dialogs_stalled.append(index)
+
+    await asyncio.gather(*(one(p, i) for i, p in enumerate(people)))
 
 
 async def _killer(bot: BotProcess, kills: int, rng: random.Random, done: asyncio.Event, figures: Figures) -> None:
@@ -213,49 +256,29 @@ async def _killer(bot: BotProcess, kills: int, rng: random.Random, done: asyncio
         await bot.start()
 
 
-async def soak(businesses: int, kills: int, seed: int = 1, work: Path | None = None) -> Figures:
+async def soak(businesses: int, kills: int, seed: int = 1) -> Figures:
     """Run the soak and return its figures (the process is stopped and the fake closed afterwards)."""
     started = time.monotonic()
     figures = Figures(businesses)
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="pcibot-soak-") as tmp:
-        base = work or Path(tmp)
         fake = FakeTelegram(TOKEN)
-        env = _environment(base, await fake.start())
-        upgrade = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "db", "upgrade", env=env,
-                                                       stdout=asyncio.subprocess.DEVNULL)  # fmt: skip
-        assert await upgrade.wait() == 0
-        bot = BotProcess(env, base / "pcibot.log")
+        db_url = f"sqlite+aiosqlite:///{Path(tmp) / 'soak.db'}"
+        env = environment(db_url, await fake.start())
+        await migrate(env)
+        bot = BotProcess(env, Path(tmp) / "pcibot.log")
         people = [Business(fake, i) for i in range(businesses)]
-        gate = asyncio.Semaphore(ACTIVE)
-
-        async def one(person: Business, index: int) -> None:
-            async with gate:
-                if not await person.run():
-                    figures.dialogs_stalled.append(index)
-
         try:
             await bot.start()
             done = asyncio.Event()
             killer = asyncio.create_task(_killer(bot, kills, rng, done, figures))
-            await asyncio.gather(*(one(p, i) for i, p in enumerate(people)))
+            await go_through(people, figures)
             done.set()
             await killer
-            await _drained(Path(env["PCIBOT_DATABASE_URL"].split("///", 1)[1]))
+            await drained(db_url)
         finally:
             await bot.stop()
             await fake.stop()
-        _check(base / "soak.db", fake, people, figures)
+        await check(db_url, fake, people, figures)
     figures.seconds = time.monotonic() - started
     return figures
-
-
-async def _drained(db: Path, timeout: float = 120.0) -> None:
-    """Wait until the outbox has nothing left to send."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with sqlite3.connect(db) as conn:
-            (left,) = conn.execute("select count(*) from outbox where state in ('pending', 'sending')").fetchone()
-        if not left:
-            return
-        await asyncio.sleep(0.2)
