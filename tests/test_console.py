@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
+import sys
 
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 from sqlalchemy import func, select
 
 from bot.app import App, build, stop
@@ -276,3 +282,32 @@ async def test_no_topic_chosen_goes_to_triage_as_confirmed(app: App) -> None:
         ticket = await get_ticket(session, code.group(0))
         assert ticket is not None
         assert (ticket.state, ticket.topic_id, ticket.agency_id) == ("triage", None, "so_tai_chinh")
+
+
+async def test_the_terminal_prompt_edits_lines_recalls_history_and_keeps_log_lines_above_it(app: App) -> None:
+    """Issue 13, item 9: a typo fixed with Backspace, ↑ recalls the last line, logs go through the prompt's proxy."""
+    assert app.console is not None
+    console, out = app.console, io.StringIO()
+    console.out = out
+    terminal = logging.StreamHandler(sys.__stderr__)
+    logging.getLogger().addHandler(terminal)
+    streams: list[str] = []
+    typed = ["\x1b[A\r", "\x04"]  # then ↑ and Enter (/help again), then Ctrl-D, each once the bot has answered
+
+    with create_pipe_input() as keys:
+
+        async def after() -> None:
+            streams.append(type(terminal.stream).__name__)
+            await app.sender.drain()
+            keys.send_text(typed.pop(0))
+
+        session: PromptSession[str] = PromptSession(input=keys, output=DummyOutput(), history=InMemoryHistory())
+        keys.send_text("/hlep\x7f\x7f\x7felp\r")  # three Backspaces turn the typo into /help
+        try:
+            await console.repl(after, session)
+        finally:
+            logging.getLogger().removeHandler(terminal)
+    assert list(session.history.get_strings()) == ["/help"]  # a line repeated at once is kept once
+    assert out.getvalue().count(v("help").splitlines()[0]) == 2  # the recalled line was sent again
+    assert streams == ["StdoutProxy", "StdoutProxy"]  # log lines are printed above the prompt, not through it
+    assert terminal.stream is sys.__stderr__  # and go back to the terminal afterwards

@@ -6,11 +6,15 @@ import asyncio
 import logging
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import FileHistory
+from prompt_toolkit.patch_stdout import patch_stdout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Attachment, Button, Contact, Delivery, Incoming, Outgoing, SendResult
@@ -20,6 +24,7 @@ from storage.models import Agency, Officer
 
 NAME = "console"
 log = logging.getLogger(__name__)
+HISTORY = Path.home() / ".pcibot_history"
 USAGE = "/as enterprise | /as officer <agency_id> | /as head <agency_id> | /as coordinator | /as admin"
 
 
@@ -158,19 +163,54 @@ class ConsoleChannel:
             return
         await self.handle(self._incoming(line, await self._choices()))
 
-    async def repl(self, after: Callable[[], Awaitable[None]]) -> None:
-        """Read stdin until EOF; `after` runs after each line (delivers the outbox)."""
-        loop = asyncio.get_running_loop()
+    async def repl(self, after: Callable[[], Awaitable[None]], session: PromptSession[str] | None = None) -> None:
+        """Read lines until EOF; `after` runs after each line (delivers the outbox).
+
+        On a terminal (or with `session`) lines are read by prompt_toolkit: line editing, history in
+        ~/.pcibot_history (↑/↓), and log lines printed above the prompt instead of through it.
+        """
         self.out.write(f"pcibot — kênh dòng lệnh. {USAGE}. Ctrl-D để thoát.\n")
-        while True:
-            self.out.write(self.prompt)
-            self.out.flush()
-            line = await loop.run_in_executor(None, sys.stdin.readline)
-            if not line:
-                return
+        if session is None and sys.stdin.isatty() and self.out is sys.stdout:
+            session = PromptSession(history=FileHistory(str(HISTORY)))
+        lines = self._plain_lines() if session is None else self._edited_lines(session)
+        async for line in lines:
             try:
                 await self.feed(line)
             except Exception:  # a bug in one handler must not end the session; nothing of it was committed
                 log.exception("console input failed")
                 self.out.write("Đã có lỗi khi xử lý dòng này; không có thay đổi nào được lưu. Xin thử lại.\n")
             await after()
+
+    async def _plain_lines(self) -> AsyncIterator[str]:
+        """Lines of a pipe or file, after printing the prompt."""
+        loop = asyncio.get_running_loop()
+        while True:
+            self.out.write(self.prompt)
+            self.out.flush()
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                return
+            yield line
+
+    async def _edited_lines(self, session: PromptSession[str]) -> AsyncIterator[str]:
+        """Lines typed at a prompt_toolkit prompt; Ctrl-D or Ctrl-C ends the session."""
+        with patch_stdout(raw=True), _logs_above_prompt():
+            while True:
+                try:
+                    yield await session.prompt_async(self.prompt)
+                except (EOFError, KeyboardInterrupt):
+                    return
+
+
+@contextmanager
+def _logs_above_prompt() -> Iterator[None]:
+    """Point the log handlers that write to the terminal at patch_stdout's proxy (they keep the stream they got)."""
+    moved = []
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream in (sys.__stderr__, sys.__stdout__):
+            moved.append((handler, handler.setStream(sys.stderr)))
+    try:
+        yield
+    finally:
+        for handler, stream in moved:
+            handler.setStream(stream)
