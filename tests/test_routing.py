@@ -79,7 +79,10 @@ def test_blind_sets_agency_accuracy(router: Router, path: Path) -> None:
 
 # Issue 12's targets, on sets written for it (not in the nearest-neighbour examples). Agency accuracy before any
 # tuning on them: formal 88.2 %, chat 86.8 %, small talk 94.3 %; the "2" holdouts, measured once after tuning on
-# the first three: 96.0 %, 92.0 %, 93.3 % (then tuned too; figures in the closing note of issue 12).
+# the first three: 96.0 %, 92.0 %, 93.3 % (then tuned too; figures in the closing note of issue 12). The "3" sets,
+# written later and measured once before any tuning on them: formal 100 % (30/30), chat 90.0 % (27/30), small talk
+# 93.3 % (14/15); then "đòi bồi dưỡng", "hỗ trợ vay vốn", "chưa ai trả lời", "mua sim" and the shorthand "tl" were
+# added (100 % on each).
 ISSUE_12_SETS = [
     ("routing_blind_formal.jsonl", 0.97),
     ("routing_holdout_formal2.jsonl", 0.95),
@@ -87,6 +90,9 @@ ISSUE_12_SETS = [
     ("routing_holdout_chat2.jsonl", 0.95),
     ("routing_blind_smalltalk.jsonl", 1.0),
     ("routing_holdout_smalltalk2.jsonl", 1.0),
+    ("routing_holdout_formal3.jsonl", 0.97),
+    ("routing_holdout_chat3.jsonl", 0.95),
+    ("routing_holdout_smalltalk3.jsonl", 1.0),
 ]
 
 

@@ -42,6 +42,7 @@ SHORTHAND: Mapping[str, str] = {
     "j": "gi",
     "z": "vay",
     "ntn": "nhu the nao",
+    "tl": "tra loi",
     "kd": "kinh doanh",
     "dkkd": "dang ky kinh doanh",
     "gcndkkd": "giay chung nhan dang ky kinh doanh",
