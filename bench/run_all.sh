@@ -27,8 +27,8 @@ run telegram "$py" bench/bench_telegram.py -n 50 --runs 3
 run web "$py" bench/bench_web.py --tickets 100000 --seconds 10
 run storm "$py" bench/storm.py --messages 10000
 run fuzz_chat "$py" bench/fuzz_chat.py --surface all --cases 10000
-if [[ -f bench/fuzz_web.py ]]; then run fuzz_web "$py" bench/fuzz_web.py --cases 10000; fi
-if [[ -f bench/soak.py ]]; then run soak "$py" bench/soak.py --businesses 2000 --kills 100; fi
+run fuzz_web "$py" bench/fuzz_web.py --cases 10000
+run soak "$py" bench/soak.py --businesses 2000 --kills 100
 if [[ -n "${PCIBOT_BENCH_POSTGRES_URL:-}" ]]; then
     run digest "$py" bench/bench_digest.py --tickets 1000000 --runs 5
 else

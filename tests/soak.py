@@ -124,6 +124,7 @@ class Business:
         self.user = fake.user(500_000 + index, f"DN{index}")
         self.text = f"Thủ tục hoàn thuế giá trị gia tăng của công ty chúng tôi bị chậm, hồ sơ số HT-{index:05d}"
         self.code: str | None = None
+        self.transcript: list[str] = []  # what the bot said and what the business did, to explain a failure
 
     @property
     def chat(self) -> int:
@@ -143,13 +144,17 @@ class Business:
     def _act(self, msg: dict[str, Any]) -> None:
         """Do what the bot's message asks."""
         offered = buttons_of(msg)
+        self.transcript.append(f"bot #{msg['message_id']}: {text_of(msg)[:50]!r} {offered}")
         for payload in PRESS_ORDER:
             if payload in offered:
+                self.transcript.append(f"press {payload} on #{msg['message_id']}")
                 self.fake.press(self.user, msg, payload)
                 return
         if (msg.get("_keyboard") or {}).get("keyboard"):
+            self.transcript.append("share contact")
             self.fake.contact(self.user, f"+8491{self.chat % 10_000_000:07d}")
             return
+        self.transcript.append("type the name")
         self.fake.text(self.user, f"Nguyễn Văn {self.chat}")  # the question without buttons is the name
 
     async def run(self) -> bool:
@@ -214,7 +219,8 @@ async def check(db_url: str, fake: FakeTelegram, people: list[Business], figures
         if person.code not in tickets:
             figures.codes_missing.append(person.code)
         elif person.text not in (tickets[person.code] or ""):
-            figures.content_wrong.append(person.code)
+            said = " | ".join(person.transcript[-12:])
+            figures.content_wrong.append(f"{person.code} holds {tickets[person.code][:60]!r}; {said}")
     figures.tickets = len(tickets)
     figures.outbox_rows = len(outbox)
     figures.outbox_unsent = sum(1 for _, state, _ in outbox if state != "sent")
