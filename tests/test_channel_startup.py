@@ -35,7 +35,7 @@ async def health(h: Harness) -> tuple[int, dict[str, Any]]:
         return resp.status, await resp.json()
 
 
-async def until_healthy(h: Harness, timeout: float = 20) -> dict[str, Any]:
+async def until_healthy(h: Harness, timeout: float = 70) -> dict[str, Any]:  # back-off may reach 60 s
     for _ in range(int(timeout / 0.1)):
         status, body = await health(h)
         if body["status"] == "ok":
