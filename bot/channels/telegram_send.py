@@ -183,7 +183,7 @@ class Sender:
                 main = await self._send(target, chat_id, None, message)
             return SendResult(ok=True, message_id=str(main))
         for _ in range(2):
-            thread = await self._ticket_thread(target, role)
+            thread = await self._ticket_thread(target, chat_id, role)
             try:
                 main = await self._send(target, chat_id, thread, message)
             except ThreadGone:
@@ -287,7 +287,7 @@ class Sender:
         return t("btn_share_phone", lang or "vi")
 
     # -- forum topics and cards ------------------------------------------------------------------------
-    async def _ticket_thread(self, target: Delivery, role: str) -> int | None:
+    async def _ticket_thread(self, target: Delivery, chat_id: ChatRef, role: str) -> int | None:
         """The ticket's topic in a forum agency group, created once (claimed across replicas)."""
         key = f"tg_topic:{target.chat_id}:{target.ticket_id}"
         try:
@@ -296,11 +296,11 @@ class Sender:
             raise Deferred(2.0) from None
         if not isinstance(found, str):
             if found is not None and role == "lead":  # the ticket came back to this agency: its topic reopens
-                await self._topic_state(telegram_chat_id(target.chat_id), found, close=False)
+                await self._topic_state(chat_id, found, close=False)
             return found
         name = found
         try:
-            topic = await self.bot.create_forum_topic(telegram_chat_id(target.chat_id), name)
+            topic = await self.bot.create_forum_topic(chat_id, name)
         except TimedOut:
             raise  # it may exist: keep the claim, so only a claim older than its lease tries again
         except BaseException:
@@ -312,7 +312,7 @@ class Sender:
             session.add(_card_row(target, role, thread, None))
             await drop_value(session, key)
         if role == "notice":  # a fresh topic (the old one was deleted): put the card back on top
-            await self._repost_card(target, thread)
+            await self._repost_card(target, chat_id, thread)
         return thread
 
     async def _topic_state(self, chat_id: ChatRef, thread: int, *, close: bool) -> None:
@@ -353,7 +353,7 @@ class Sender:
         due = fmt_date(ticket.answer_due_at)[:5]
         return f"{ticket.code} · {topic} · hạn {due}"[:128]
 
-    async def _repost_card(self, target: Delivery, thread: int) -> None:
+    async def _repost_card(self, target: Delivery, chat_id: ChatRef, thread: int) -> None:
         async with self.maker() as session:
             ticket = await session.get(Ticket, target.ticket_id)
             if ticket is None:
@@ -367,7 +367,7 @@ class Sender:
             ticket_id=target.ticket_id,
             agency_id=target.agency_id,
         )
-        main = await self._send(repost, telegram_chat_id(target.chat_id), thread, card)
+        main = await self._send(repost, chat_id, thread, card)
         await self._record_card(repost, "lead" if lead else "info", thread, main)
 
     async def _forget_thread(self, target: Delivery) -> None:
