@@ -130,14 +130,13 @@ class Business:
     def chat(self) -> int:
         return int(self.user["id"])
 
-    async def _answer(self, seen: int) -> dict[str, Any]:
-        """The bot's next message to this chat after the first `seen` ones."""
+    async def _answer(self, seen: int) -> list[dict[str, Any]]:
+        """The bot's messages to this chat after the first `seen` ones, once there is at least one."""
         deadline = time.monotonic() + STEP_TIMEOUT
         while time.monotonic() < deadline:
-            mine = self.fake.to_chat(self.chat)
-            if len(mine) > seen:
-                await asyncio.sleep(0.05)  # a duplicate may follow at once: act on the latest message
-                return self.fake.to_chat(self.chat)[-1]
+            if len(self.fake.to_chat(self.chat)) > seen:
+                await asyncio.sleep(0.05)  # a duplicate may follow at once
+                return self.fake.to_chat(self.chat)[seen:]
             await asyncio.sleep(0.05)
         raise TimeoutError
 
@@ -163,15 +162,18 @@ class Business:
         self.fake.text(self.user, self.text)
         for _ in range(40):
             try:
-                msg = await self._answer(seen)
+                news = await self._answer(seen)
             except TimeoutError:
                 return False
-            seen = len(self.fake.to_chat(self.chat))
-            found = CODE.search(text_of(msg))
-            if found and "confirm:send" not in buttons_of(msg):
-                self.code = found.group(0)
-                return True
-            self._act(msg)
+            seen += len(news)
+            # read everything new, as a person would: a receipt followed by a resent earlier question (a kill
+            # between Telegram's answer and the outbox record) ends the dialog; it is not answered again
+            for msg in news:
+                found = CODE.search(text_of(msg))
+                if found and "confirm:send" not in buttons_of(msg):
+                    self.code = found.group(0)
+                    return True
+            self._act(news[-1])
         return False
 
 
