@@ -41,10 +41,14 @@ class ChannelStarter:
             if not await self._attempt(channel, 1):
                 self._retries[channel.name] = asyncio.create_task(self._retry(channel), name=f"start-{channel.name}")
 
-    @property
-    def all_started(self) -> bool:
-        """Every channel has started (none is still retrying)."""
-        return all(why == OK for why in self.state.values())
+    def snapshot(self) -> tuple[bool, dict[str, str]]:
+        """Whether every channel has started, with each channel's state, read together.
+
+        /healthz reports both: read at different moments they could disagree ("ok" beside a channel
+        still "starting") when a retry finishes in between.
+        """
+        state = dict(self.state)
+        return all(why == OK for why in state.values()), state
 
     async def stop(self) -> None:
         """Give up the retries still running."""

@@ -32,14 +32,14 @@ SECURITY_HEADERS = {
 async def healthz(request: web.Request) -> web.Response:
     """200 while the database answers ("degraded" with the reason when a channel is not started), 503 otherwise."""
     app = request.app[APP_KEY]
-    channels = dict(app.starter.state)
     try:
         async with app.core.maker() as session:
             await ping(session)
     except Exception as exc:  # any database failure means unhealthy
-        body = {"status": "error", "database": type(exc).__name__, "channels": channels}
+        body = {"status": "error", "database": type(exc).__name__, "channels": app.starter.snapshot()[1]}
         return web.json_response(body, status=503)
-    status = "ok" if app.starter.all_started else "degraded"
+    started, channels = app.starter.snapshot()
+    status = "ok" if started else "degraded"
     return web.json_response({"status": status, "database": "ok", "channels": channels})
 
 
