@@ -155,6 +155,8 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_agency_state", "agency_id", "state"),
         Index("ix_tickets_created", "created_at"),
+        # each topic's most recent items (the clusters, storage/analytics.py); also serves topic_id alone
+        Index("ix_tickets_topic_created", "topic_id", "created_at", "id"),
         # period statistics (bot/core/stats.py): answers, refusals and first responses in a week
         Index("ix_tickets_resolved", "resolved_at"),
         Index("ix_tickets_closed", "closed_at"),
@@ -164,7 +166,7 @@ class Ticket(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(20), index=True)
-    topic_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    topic_id: Mapped[str | None] = mapped_column(String(64))
     agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
     source: Mapped[str] = mapped_column(String(20))
     identity_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id"), index=True)

@@ -56,7 +56,7 @@ REG = ["REG1", "REG2", "REG3"]
 
 
 async def submit_item(
-    app: App, clock: FakeClock, at: datetime, name: str, topic: str, agency: str, commune: str | None, text: str
+    app: App, clock: FakeClock, at: datetime, name: str, topic: str | None, agency: str, commune: str | None, text: str
 ) -> str:
     """One ticket from business `biz-<name>` (console chat of that name) received at `at`; returns its code."""
     clock.now = at

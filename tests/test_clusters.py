@@ -14,7 +14,7 @@ from bot.core import clusters
 from bot.core import digest as weekly
 from bot.core.clusters import Item, cluster_id_of, find_clusters, group
 from bot.core.publication import Private
-from tests.cluster_seed import ITEMS, LAND, REG, START, TAX, seed_clusters
+from tests.cluster_seed import ITEMS, LAND, REG, START, TAX, seed_clusters, submit_item
 from tests.conftest import FakeClock, make_config
 from tests.console_driver import ConsoleDriver
 from tests.sla_support import Outbox, bind_chats, ticket
@@ -80,6 +80,17 @@ async def test_only_the_most_recent_items_of_a_topic_are_compared(
     land = next(c for c in found if c.topic_id == "tiep_can_dat_dai")
     # the land topic's three latest items (LAND4, LAND5, CLEAR) are compared: the two rewordings cluster
     assert land.codes == [codes["LAND4"], codes["LAND5"]]
+
+
+async def test_items_no_rule_matched_are_compared_among_themselves(app: App, clock: FakeClock) -> None:
+    """Triage items (no topic) recur too: each topic, and the unrouted items, are read by their own index walk."""
+    flood = "Đường vào cụm công nghiệp Hợp Thành bị ngập mỗi khi mưa, xe chở hàng không vào được"
+    texts = [flood, "duong vao cum cong nghiep hop thanh ngap moi khi mua, xe hang ko vao dc", "Xin số điện thoại"]
+    codes = [await submit_item(app, clock, START + timedelta(hours=i), f"U{i}", None, "so_tai_chinh", None, text)
+             for i, text in enumerate(texts)]  # fmt: skip
+    async with app.core.maker() as session:
+        found = await find_clusters(session, app.core, until=W45.end)
+    assert [(c.topic_id, c.codes) for c in found] == [(None, codes[:2])]
 
 
 async def test_digest_lists_the_recurring_problems(app: App, clock: FakeClock) -> None:

@@ -23,7 +23,7 @@ from bot.core.publication import Private, is_restricted, private_details, scrub
 from bot.core.services import Core
 from bot.core.textnorm import normalize_text
 from storage import analytics
-from storage.models import Ticket
+from storage.analytics import Candidate
 
 __all__ = [
     "DEFAULT_WINDOW",
@@ -117,7 +117,7 @@ class Cluster:
         return next((i.snippet for i in self.items if i.snippet), None)
 
 
-def item_of(ticket: Ticket) -> Item:
+def item_of(ticket: Candidate) -> Item:
     """The clustering view of a ticket; confidential items and reports of misconduct give no snippet."""
     return Item(
         code=ticket.code,
@@ -191,11 +191,13 @@ async def find_clusters(
     agency_id: str | None = None,
 ) -> list[Cluster]:
     """Clusters among the items received before `until` (default now) that are open or received since `since`
-    (default DEFAULT_WINDOW before `until`), the MAX_PER_TOPIC most recent of each topic; with `agency_id`,
+    (default DEFAULT_WINDOW before `until`), the MAX_PER_TOPIC most recent of each topic of the rules (and of
+    the unrouted items); with `agency_id`,
     only clusters that include that agency's items."""
     end = until or core.now()
+    topics = [*core.rules.topics_by_id, None]  # None: items no rule matched (triage)
     tickets = await analytics.cluster_candidates(
-        session, OPEN_STATES, since or end - DEFAULT_WINDOW, end, per_topic=MAX_PER_TOPIC
+        session, OPEN_STATES, since or end - DEFAULT_WINDOW, end, per_topic=MAX_PER_TOPIC, topic_ids=topics
     )
     found = await asyncio.to_thread(group, [item_of(tk) for tk in tickets])  # CPU: keep the event loop free
     return [c for c in found if agency_id is None or agency_id in c.agencies]

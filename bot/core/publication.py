@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,26 @@ from bot.core.names import KIN, LEGAL_FORM, TITLES, find_names
 from bot.core.states import ticket_words
 from storage.businesses import identities, identities_of_persons
 from storage.models import Ticket
+
+
+class Disclosable(Protocol):
+    """What deciding on publication reads of a ticket: a Ticket, or a cluster candidate's plain row."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def confidential(self) -> bool: ...
+    @property
+    def contact_name(self) -> str | None: ...
+    @property
+    def contact_phone(self) -> str | None: ...
+    @property
+    def company(self) -> str | None: ...
+    @property
+    def publish_company(self) -> bool: ...
+    @property
+    def tax_code(self) -> str | None: ...
+
 
 MASK = "[đã ẩn]"
 NAME_MASK = "[đã ẩn tên]"  # a third person's name, after its honorific kept for reading: "ông [đã ẩn tên]"
@@ -230,7 +250,7 @@ class Private:
     numbers: tuple[str, ...]
 
 
-def private_details(ticket: Ticket, display_names: Iterable[str | None] = ()) -> Private:
+def private_details(ticket: Disclosable, display_names: Iterable[str | None] = ()) -> Private:
     """Contact name, chat display names, the company (unless consented), phone and tax code."""
     return Private(
         names=_clean([ticket.contact_name, *display_names]),
@@ -239,7 +259,7 @@ def private_details(ticket: Ticket, display_names: Iterable[str | None] = ()) ->
     )
 
 
-def is_restricted(ticket: Ticket) -> bool:
+def is_restricted(ticket: Disclosable) -> bool:
     """Confidential items and reports of misconduct publish only code, topic, agency, status and dates."""
     return ticket.confidential or ticket.kind == "to_cao"
 
