@@ -24,7 +24,7 @@ from bot.core.rules import Rules
 from bot.core.services import Core
 from handlers.dispatch import Dispatcher
 from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade
-from storage.models import Agency
+from storage.officers import upsert_agencies
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +61,8 @@ class App:
 async def sync_agencies(core: Core) -> None:
     """Upsert the agencies of routing_rules.yaml, keeping their chat bindings."""
     async with core.maker() as session, session.begin():
-        for agency in core.rules.agencies:
-            row = await session.get(Agency, agency.id)
-            if row is None:
-                session.add(
-                    Agency(
-                        id=agency.id,
-                        name=agency.name,
-                        full_name=agency.full_name,
-                        kind=agency.kind,
-                        group_is_forum=False,
-                    )
-                )
-            else:
-                row.name, row.full_name, row.kind = agency.name, agency.full_name, agency.kind
+        rows = [{"id": a.id, "name": a.name, "full_name": a.full_name, "kind": a.kind} for a in core.rules.agencies]
+        await upsert_agencies(session, rows)
 
 
 async def build(

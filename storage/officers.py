@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Agency, Officer
+
+_AGENCIES = cast(Table, Agency.__table__)
+_NAMED = ("name", "full_name", "kind")  # what the rules own; the chat bindings belong to the database
+
+
+def _upsert(insert: Any) -> Any:
+    stmt = insert(_AGENCIES)
+    return stmt.on_conflict_do_update(index_elements=[_AGENCIES.c.id], set_={c: stmt.excluded[c] for c in _NAMED})
+
+
+_UPSERT_AGENCIES = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+
+
+async def upsert_agencies(session: AsyncSession, agencies: Iterable[Mapping[str, str]]) -> None:
+    """Insert the agencies (id, name, full_name, kind) or rename existing ones, keeping their chat bindings.
+
+    One statement, in id order: replicas starting together on an empty database both run it, and
+    `INSERT … ON CONFLICT` lets the second wait for the first instead of failing on the primary key.
+    """
+    rows: list[dict[str, Any]] = [
+        {**{k: a[k] for k in ("id", *_NAMED)}, "group_is_forum": False} for a in sorted(agencies, key=lambda a: a["id"])
+    ]
+    if rows:
+        await session.execute(_UPSERT_AGENCIES[session.get_bind().dialect.name], rows)
 
 
 async def all_agencies(session: AsyncSession) -> Sequence[Agency]:

@@ -20,7 +20,8 @@ from bot.channels.base import Delivery, Incoming, Outgoing, SendResult
 from bot.core.notify import enqueue
 from bot.core.outbox import OutboxSender
 from storage.db import make_engine, make_sessionmaker, upgrade
-from storage.models import Base, DialogState, KeyValue, OutboxMessage, ProcessedEvent, Ticket
+from storage.models import Agency, Base, DialogState, KeyValue, OutboxMessage, ProcessedEvent, Ticket
+from storage.officers import all_agencies
 from tests.conftest import FakeClock, make_config
 
 ICT = timezone(timedelta(hours=7))
@@ -96,6 +97,24 @@ async def test_tracking_code_is_unique(db_url: str, clock: FakeClock) -> None:
             assert (await session.execute(select(func.count()).select_from(Ticket))).scalar_one() == 1
     finally:
         await stop(app)
+
+
+async def test_replicas_starting_together_on_an_empty_database_both_start(engine: AsyncEngine, db_url: str) -> None:
+    """Both write the agencies of the rules at once (compose starts replicas together); chat bindings survive."""
+    await upgrade(engine)
+    apps = await asyncio.gather(*(build(make_config(db_url), migrate=False) for _ in range(4)))
+    try:
+        async with apps[0].core.maker() as session, session.begin():
+            (await session.get_one(Agency, "thue_tinh")).group_chat_id = "-1001"
+        again = await build(make_config(db_url), migrate=False)
+        await stop(again)
+        async with apps[0].core.maker() as session:
+            names = {a.id: a.name for a in await all_agencies(session)}
+            assert names == {a.id: a.name for a in apps[0].core.rules.agencies}
+            assert (await session.get_one(Agency, "thue_tinh")).group_chat_id == "-1001"
+    finally:
+        for app in apps:
+            await stop(app)
 
 
 class RecordingChannel:
