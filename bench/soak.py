@@ -28,7 +28,7 @@ def main() -> int:
     figures = asyncio.run(soak(args.businesses, args.kills, args.seed))
     print(figures.line())
     if figures.lost:
-        print(f"LOST: missing {figures.codes_missing[:5]}, wrong {figures.content_wrong[:5]}, "
+        print(f"LOST: missing {figures.codes_missing[:5]}, texts lost {figures.texts_lost[:5]}, "
               f"stalled {figures.dialogs_stalled[:5]}, unsent {figures.outbox_unsent}")  # fmt: skip
     return 1 if figures.lost or figures.kills < args.kills else 0
 

@@ -19,6 +19,8 @@ async def test_kill_nine_ten_times_loses_no_tracking_code_dialog_or_message() ->
     figures = await soak(businesses=200, kills=10, seed=7)
     assert figures.kills == 10, figures.line()
     assert figures.codes_shown == 200, figures.line()
-    assert (figures.codes_missing, figures.content_wrong, figures.dialogs_stalled) == ([], [], []), figures.line()
+    assert (figures.codes_missing, figures.texts_lost, figures.dialogs_stalled) == ([], [], []), figures.line()
+    # an item filed again needs a question sent twice, which only a kill's unrecorded window causes
+    assert len(figures.filed_again) <= figures.duplicates, (figures.line(), figures.filed_again)
     assert figures.outbox_unsent == 0 and figures.outbox_rows >= 200 * 9, figures.line()
     assert figures.duplicates <= figures.kills * IN_FLIGHT, figures.line()
