@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -31,6 +33,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+Statement = TypeVar("Statement")
+
+
+def per_dialect(build: Callable[[Any], Statement]) -> dict[str, Statement]:
+    """A statement that needs INSERT … ON CONFLICT, built once with each database's `insert`."""
+    return {name: build(insert) for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+def for_session(session: AsyncSession, statements: Mapping[str, Statement]) -> Statement:
+    """The statement of `per_dialect` for the database this session talks to."""
+    return statements[session.get_bind().dialect.name]
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:

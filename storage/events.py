@@ -7,18 +7,16 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import for_session, per_dialect
 from storage.models import ProcessedEvent
 
 # a Core insert on the table: values passed with an ORM entity's insert would make it an ORM bulk insert
 _EVENTS = cast(Table, ProcessedEvent.__table__)
-_RECORD_EVENTS = {
-    name: insert(_EVENTS).on_conflict_do_nothing().returning(_EVENTS.c.channel, _EVENTS.c.event_id)
-    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
-}
+_RECORD_EVENTS = per_dialect(
+    lambda insert: insert(_EVENTS).on_conflict_do_nothing().returning(_EVENTS.c.channel, _EVENTS.c.event_id)
+)
 
 
 async def record_events(session: AsyncSession, keys: Iterable[tuple[str, str]], now: datetime) -> set[tuple[str, str]]:
@@ -26,5 +24,5 @@ async def record_events(session: AsyncSession, keys: Iterable[tuple[str, str]], 
     values = [{"channel": c, "event_id": e, "processed_at": now} for c, e in dict.fromkeys(keys)]
     if not values:
         return set()
-    stmt = _RECORD_EVENTS[session.get_bind().dialect.name]
+    stmt = for_session(session, _RECORD_EVENTS)
     return {(c, e) for c, e in await session.execute(stmt, values)}

@@ -6,10 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import for_session, per_dialect
 from storage.models import Agency, Officer
 
 _AGENCIES = cast(Table, Agency.__table__)
@@ -21,7 +20,7 @@ def _upsert(insert: Any) -> Any:
     return stmt.on_conflict_do_update(index_elements=[_AGENCIES.c.id], set_={c: stmt.excluded[c] for c in _NAMED})
 
 
-_UPSERT_AGENCIES = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+_UPSERT_AGENCIES = per_dialect(_upsert)
 
 
 async def upsert_agencies(session: AsyncSession, agencies: Iterable[Mapping[str, str]]) -> None:
@@ -30,11 +29,9 @@ async def upsert_agencies(session: AsyncSession, agencies: Iterable[Mapping[str,
     One statement, in id order: replicas starting together on an empty database both run it, and
     `INSERT … ON CONFLICT` lets the second wait for the first instead of failing on the primary key.
     """
-    rows: list[dict[str, Any]] = [
-        {**{k: a[k] for k in ("id", *_NAMED)}, "group_is_forum": False} for a in sorted(agencies, key=lambda a: a["id"])
-    ]
+    rows: list[dict[str, Any]] = [{**a, "group_is_forum": False} for a in sorted(agencies, key=lambda a: a["id"])]
     if rows:
-        await session.execute(_UPSERT_AGENCIES[session.get_bind().dialect.name], rows)
+        await session.execute(for_session(session, _UPSERT_AGENCIES), rows)
 
 
 async def all_agencies(session: AsyncSession) -> Sequence[Agency]:

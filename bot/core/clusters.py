@@ -191,9 +191,8 @@ async def find_clusters(
     agency_id: str | None = None,
 ) -> list[Cluster]:
     """Clusters among the items received before `until` (default now) that are open or received since `since`
-    (default DEFAULT_WINDOW before `until`), the MAX_PER_TOPIC most recent of each topic of the rules (and of
-    the unrouted items); with `agency_id`,
-    only clusters that include that agency's items."""
+    (default DEFAULT_WINDOW before `until`), the MAX_PER_TOPIC most recent of each topic of the rules and of the
+    unrouted items; with `agency_id`, only clusters that include that agency's items."""
     end = until or core.now()
     topics = [*core.rules.topics_by_id, None]  # None: items no rule matched (triage)
     tickets = await analytics.cluster_candidates(
