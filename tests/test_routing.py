@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.route_cli import evaluate, load_examples, route_stream
 from bot.core.routing import RouteDecision, Router
-from bot.core.rules import load_rules
+from bot.core.rules import Rules, load_rules
 from bot.core.textnorm import fold, normalize, normalize_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,7 +90,18 @@ def test_blind_sets_agency_accuracy(router: Router, path: Path) -> None:
 # once before any on them: formal 83.3 % (25/30), chat 87.5 % (35/40), small talk 100 % (15/15); then phrases for
 # "tiếp cận văn bản", "kiểm tra chuyên ngành", "mã số vùng trồng", "mới cho đi", "tài liệu mật" and kin were added,
 # and the small-talk "mất chó" became "bị mất chó" (unaccented "bán mặt cho đất" matched it): formal 100 %,
-# chat 97.5 % (a tie of licence and procedure wording stays), small talk 100 %.
+# chat 97.5 % (a tie of licence and procedure wording stays), small talk 100 %. The "6" sets (2026-12-07, measured
+# once before any tuning on them): formal 94.3 % (33/35), chat 88.9 % (40/45), small talk 100 %; then the measured
+# sets joined the examples, knn_weak_score went from 2.1 to 3.0 and phrases for "đòi 500k", "bỏ cọc", "trúng hết"
+# and kin were added (100 % each). The "7" sets, measured once before any tuning on them: formal 80.0 % (28/35),
+# chat 86.7 % (39/45), small talk 100 %; they were the development set of the topic model (routing_model.py), which
+# raised them to 91.4 % and 91.1 % before their phrases were tuned (100 % each after). The "8" sets, written after
+# all of that and measured once before any tuning on them (with a first model that also read diacritics):
+# formal 88.6 % (31/35), chat 97.8 % (44/45), small talk 93.3 % (14/15: "thuê xe du lịch" matched "thuế"); then
+# tuned (100 % each). The "9" sets, measured once with the final router before any tuning on them (the model, a
+# fallback never picking a topic whose negative phrases matched, 60 % without any phrase): formal 88.6 % (31/35),
+# chat 88.9 % (40/45), small talk 100 % (15/15); then tuned (formal 100 %, chat 97.8 %: counterfeit goods stay
+# with the legal institutions, where they are defensible).
 ISSUE_12_SETS = [
     ("routing_blind_formal.jsonl", 0.97),
     ("routing_holdout_formal2.jsonl", 0.95),
@@ -107,6 +118,18 @@ ISSUE_12_SETS = [
     ("routing_holdout_formal5.jsonl", 0.97),
     ("routing_holdout_chat5.jsonl", 0.95),
     ("routing_holdout_smalltalk5.jsonl", 1.0),
+    ("routing_holdout_formal6.jsonl", 0.97),
+    ("routing_holdout_chat6.jsonl", 0.95),
+    ("routing_holdout_smalltalk6.jsonl", 1.0),
+    ("routing_holdout_formal7.jsonl", 0.97),
+    ("routing_holdout_chat7.jsonl", 0.95),
+    ("routing_holdout_smalltalk7.jsonl", 1.0),
+    ("routing_holdout_formal8.jsonl", 0.97),
+    ("routing_holdout_chat8.jsonl", 0.95),
+    ("routing_holdout_smalltalk8.jsonl", 1.0),
+    ("routing_holdout_formal9.jsonl", 0.97),
+    ("routing_holdout_chat9.jsonl", 0.95),
+    ("routing_holdout_smalltalk9.jsonl", 1.0),
 ]
 
 
@@ -138,6 +161,63 @@ def test_knn_fallback_routes_weak_text_and_explains(router: Router) -> None:
     assert with_examples.agency == "van_phong_ubnd"
     for d in (router.route("chào bạn"), router.route("cảm ơn ad nhiều ạ"), router.route("ok")):
         assert d.agency == "triage" and not any(m.startswith("giống ví dụ") for m in d.matched)
+
+
+def _without_model(rules: Rules) -> Router:
+    return Router(rules.model_copy(update={"settings": rules.settings.model_copy(update={"model": False})}))
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        # no phrase says "the same data on several systems"; "phần mềm" alone points to digital transformation
+        ("Doanh nghiệp phải khai báo đi khai báo lại thông tin xe trên mấy phần mềm khác nhau", "van_phong_ubnd"),
+        # a loan programme for a machine: business support, though no support phrase is in it
+        ("xin hoi tinh co chuong trinh nao cho dn vay mua may dong goi ko", "so_tai_chinh"),
+    ],
+)
+def test_topic_model_routes_wording_the_phrases_do_not_cover(router: Router, text: str, agency: str) -> None:
+    """Weak phrases, no agreeing neighbour: the model trained on the examples decides, and says so."""
+    decision = router.route(text)
+    assert decision.agency == agency
+    assert decision.matched[-1].startswith("theo mô hình ví dụ: ")
+    assert 0 < decision.confidence <= 0.5  # an officer sees it is a guess
+    assert _without_model(router.rules).route(text).agency != agency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "123",
+        "ok anh",
+        "mai trời mưa không",
+        "ai co so thue xe du lich 16 cho ko",
+        "chợ Đông Kinh mấy giờ mở cửa",
+    ],
+)
+def test_topic_model_leaves_short_text_and_small_talk_in_triage(router: Router, text: str) -> None:
+    decision = router.route(text)
+    assert decision.agency == "triage"
+    assert not any(m.startswith("theo mô hình ví dụ") for m in decision.matched)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["đặt lịch hẹn làm thủ tục", "dat lich hen lam thu tuc", "thu tuc lap dat dong ho nuoc cho xuong keo dai"],
+)
+def test_no_fallback_picks_a_topic_a_negative_phrase_speaks_against(router: Router, text: str) -> None:
+    """Land's negative phrases say "đặt lịch" (to book) and "lắp đặt" (to install) are not "đất" (land)."""
+    assert router._model is not None
+    verdict = router._model.predict(text)
+    assert verdict is not None and verdict.topic == "tiep_can_dat_dai"  # folded, "dat" looks like land
+    assert router.route(text).agency != "so_nong_nghiep_moi_truong"
+
+
+def test_topic_model_is_trained_once_per_set_of_examples(router: Router) -> None:
+    """Every app and CLI command builds a Router; the same examples reuse one trained model."""
+    first, again = Router(router.rules), Router(router.rules)
+    assert first._model is not None and again._model is first._model
+    assert Router(router.rules, examples=[])._model is None  # no examples, no model
 
 
 def test_ties_prefer_provincial_agency(router: Router) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.routing_knn import KnnIndex, load_knn_examples
+from bot.core.routing_model import TopicModel, topic_model
 from bot.core.rules import TRIAGE_AGENCY, UNCLASSIFIED_TOPIC, Rules
 from bot.core.textnorm import Token, has_cjk, normalize
 
@@ -19,6 +20,9 @@ _FUZZY_SINGLE_MIN_LEN = 7  # a corrected word may stand alone as a phrase only i
 _FUZZY_FACTOR = 0.8  # a phrase matched through a typo counts this much
 _KNN_PREFIX = "giống ví dụ: "  # explanation of a nearest-neighbour routing
 _KNN_SHOW = 80  # characters of the similar example shown
+_MODEL_PREFIX = "theo mô hình ví dụ: "  # explanation of a routing by the topic model
+_MODEL_OVER_SMALL_TALK = 2.0  # the model's topic must be this many times as likely as small talk
+_MODEL_MIN_WITHOUT_PHRASES = 0.6  # when no phrase matched at all, the model must be at least this sure
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,18 @@ class _Hit:
     end: int
     phrase: _Phrase
     fuzzy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Weak:
+    """Weak phrase evidence a fallback may overrule: the phrases' best topic (-1: none), the topics a negative
+    phrase spoke against, the scores and what matched."""
+
+    best: int
+    against: set[int]
+    scores: list[float]
+    matched: list[str]
+    score_map: dict[str, float]
 
 
 def _marks_ok(phrase: _Phrase, tokens: list[Token], start: int) -> bool:
@@ -145,6 +161,10 @@ class Router:
         self._knn_sim = settings.knn_min_similarity
         self._knn_agree = settings.knn_min_agreement
         self._knn_k = settings.knn_k
+        self._model: TopicModel | None = (
+            topic_model(tuple(self._knn.examples)) if self._knn is not None and settings.model else None
+        )
+        self._model_min = settings.model_min_probability
         self._topic_pos = {t: k for k, t in enumerate(self._topic_ids)}
 
     def _add(self, text: str, topic: int, weight: float) -> None:
@@ -254,6 +274,7 @@ class Router:
         strongest = [0.0] * (n_topics + 1)
         seen: set[tuple[int, str]] = set()
         matched: list[str] = []
+        against: set[int] = set()  # topics a negative phrase speaks against: no fallback picks them
         for h in hits:
             ph = h.phrase
             if (ph.topic, ph.key) in seen:
@@ -261,7 +282,9 @@ class Router:
             seen.add((ph.topic, ph.key))
             weight = ph.weight * (_FUZZY_FACTOR if h.fuzzy else 1.0)
             scores[ph.topic] += weight
-            if weight > 0:
+            if weight < 0:
+                against.add(ph.topic)
+            else:
                 strongest[ph.topic] = max(strongest[ph.topic], weight)
                 if ph.text not in matched:
                     matched.append(ph.text)
@@ -279,7 +302,8 @@ class Router:
             score_map["off_topic"] = round(scores[self._off_topic], 3)
             classified = False
         elif self._knn is not None and (not classified or top < self._knn_weak):
-            fallback = self._neighbours(text, best if classified else -1, scores, matched, score_map)
+            weak = _Weak(best if classified else -1, against, scores, matched, score_map)
+            fallback = self._neighbours(text, weak) or self._modelled(text, weak)
             if fallback is not None:
                 return fallback
         if classified:
@@ -306,29 +330,51 @@ class Router:
             scores=score_map,
         )
 
-    def _neighbours(
-        self, text: str, best: int, scores: list[float], matched: list[str], score_map: dict[str, float]
-    ) -> RouteDecision | None:
+    def _neighbours(self, text: str, weak: _Weak) -> RouteDecision | None:
         """Weak phrase evidence: follow the labelled examples most like this text, if they agree.
 
-        A vote for small talk (or an unknown topic) never routes anything; the phrase result stands.
+        A vote for small talk (or an unknown topic, or one a negative phrase speaks against) never routes
+        anything; the phrase result stands.
         """
         assert self._knn is not None
         verdict = self._knn.vote(text, self._knn_k)
         if verdict is None or verdict.similarity < self._knn_sim or verdict.agreement < self._knn_agree:
             return None
-        k = self._topic_pos.get(verdict.topic, -1)
-        if k < 0 or k == best:
-            return None
         example = verdict.example if len(verdict.example) <= _KNN_SHOW else verdict.example[: _KNN_SHOW - 1] + "…"
-        confidence = round(min(0.5, verdict.similarity * verdict.agreement), 3)
+        return self._fallback(verdict.topic, verdict.similarity * verdict.agreement, _KNN_PREFIX + example, weak)
+
+    def _modelled(self, text: str, weak: _Weak) -> RouteDecision | None:
+        """Weak phrase evidence and no agreeing neighbours: follow the topic model if it is sure enough.
+
+        A verdict of small talk, of the phrases' own best topic or of one a negative phrase speaks against, below
+        the threshold (higher when no phrase matched at all) or less than twice as likely as small talk changes
+        nothing.
+        """
+        if self._model is None:
+            return None
+        verdict = self._model.predict(text)
+        least = self._model_min if weak.matched else max(self._model_min, _MODEL_MIN_WITHOUT_PHRASES)
+        if (
+            verdict is None
+            or verdict.probability < least
+            or verdict.probability < _MODEL_OVER_SMALL_TALK * verdict.small_talk
+        ):
+            return None
+        note = f"{_MODEL_PREFIX}{round(verdict.probability * 100)} %"
+        return self._fallback(verdict.topic, verdict.probability, note, weak)
+
+    def _fallback(self, topic: str, certainty: float, note: str, weak: _Weak) -> RouteDecision | None:
+        """A fallback's topic as the decision (confidence at most 0.5: a guess), or None when it may not pick it."""
+        k = self._topic_pos.get(topic, -1)
+        if k < 0 or k == weak.best or k in weak.against:
+            return None
         return RouteDecision(
             topic=self._topic_ids[k],
             agency=self._leads[k],
-            confidence=confidence,
-            matched=[*matched, _KNN_PREFIX + example],
-            runner_up=self._runner(best if best >= 0 and scores[best] > 0 else -1, scores),
-            scores=score_map,
+            confidence=round(min(0.5, certainty), 3),
+            matched=[*weak.matched, note],
+            runner_up=self._runner(weak.best if weak.best >= 0 and weak.scores[weak.best] > 0 else -1, weak.scores),
+            scores=weak.score_map,
         )
 
     def _runner(self, k: int, scores: list[float]) -> dict[str, Any] | None:

@@ -108,10 +108,13 @@ class Settings(_Model):
     # Nearest-neighbour fallback for weak phrase evidence: labelled JSONL files (relative to the rules file,
     # else to the repository root); missing files are skipped, an empty list turns the fallback off.
     examples: list[str] = Field(default_factory=list)
-    knn_weak_score: Annotated[float, Field(ge=0)] = 2.1  # phrase score below this asks the neighbours
+    knn_weak_score: Annotated[float, Field(ge=0)] = 3.0  # phrase score below this asks the neighbours, then the model
     knn_min_similarity: Annotated[float, Field(gt=0, le=1)] = 0.3  # cosine of the nearest example
     knn_min_agreement: Annotated[float, Field(gt=0, le=1)] = 0.6  # share of the top-k vote
     knn_k: Annotated[int, Field(ge=1, le=50)] = 5
+    # Then a model trained on the same examples (bot/core/routing_model.py), if it is this sure of a topic.
+    model: bool = True
+    model_min_probability: Annotated[float, Field(gt=0, le=1)] = 0.45
 
     @field_validator("timezone")
     @classmethod

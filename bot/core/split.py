@@ -16,6 +16,7 @@ _BOUNDARY = re.compile(
 _OPENING = r"ngoài ra|ngoai ra|thêm nữa|them nua|bên cạnh đó|ben canh do|mặt khác|mat khac|với lại|voi lai"
 _LEADING = re.compile(rf"^(?:{_OPENING})\b[,\s]*", re.IGNORECASE)
 MAX_PARTS = 12  # a long letter is not searched clause by clause
+_CLEAR_SCORE = 2.1  # phrase score of a part clearly about its topic (weights: 3 clear, 2 fairly clear, 1 support)
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,11 @@ class Part:
     decision: RouteDecision
 
 
-def _strong(router: Router, decision: RouteDecision) -> bool:
-    """Routed by its own phrases, clearly enough that the router would not ask the labelled examples."""
+def _strong(decision: RouteDecision) -> bool:
+    """Routed by its own phrases, clearly: one decisive phrase, or a clear one and a supporting one."""
     if decision.is_triage or not decision.scores:
         return False
-    return max(decision.scores.values()) >= router.rules.settings.knn_weak_score
+    return max(decision.scores.values()) >= _CLEAR_SCORE
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -56,7 +57,7 @@ def split_offer(router: Router, text: str) -> tuple[Part, Part] | None:
         left = text[clauses[0][0] : clauses[cut - 1][1]].strip(" ,")
         right = _LEADING.sub("", text[clauses[cut][0] : clauses[-1][1]].strip(" ,"))
         first, second = router.route(left), router.route(right)
-        if first.agency == second.agency or not (_strong(router, first) and _strong(router, second)):
+        if first.agency == second.agency or not (_strong(first) and _strong(second)):
             continue
         weakest = min(first.confidence, second.confidence)
         if best is None or weakest > best[0]:
