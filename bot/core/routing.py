@@ -20,9 +20,12 @@ _FUZZY_SINGLE_MIN_LEN = 7  # a corrected word may stand alone as a phrase only i
 _FUZZY_FACTOR = 0.8  # a phrase matched through a typo counts this much
 _KNN_PREFIX = "giống ví dụ: "  # explanation of a nearest-neighbour routing
 _KNN_SHOW = 80  # characters of the similar example shown
-_MODEL_PREFIX = "theo mô hình ví dụ: "  # explanation of a routing by the topic model
-_MODEL_OVER_SMALL_TALK = 2.0  # the model's topic must be this many times as likely as small talk
-_MODEL_MIN_WITHOUT_PHRASES = 0.6  # when no phrase matched at all, the model must be at least this sure
+_MODEL_PREFIX = "theo mô hình ví dụ: "  # explanation when the topic model changed the phrases' verdict
+# The chosen topic must be this many times as likely as small talk, and at least this likely when no phrase matched
+# at all (text without any vocabulary officials wrote down is more often chit-chat than a topic's new wording).
+_MODEL_OVER_SMALL_TALK = 2.0
+_MODEL_OVER_SMALL_TALK_WITHOUT_PHRASES = 4.0
+_MODEL_MIN_WITHOUT_PHRASES = 0.45
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,12 @@ class _Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class _Weak:
-    """Weak phrase evidence a fallback may overrule: the phrases' best topic (-1: none), the topics a negative
-    phrase spoke against, the scores and what matched."""
+class _Evidence:
+    """Phrase evidence the examples may overrule: the phrases' verdict (-1: too little evidence), their leading
+    topic (-1: none scored), the topics a negative phrase spoke against, the scores and what matched."""
 
     best: int
+    leader: int
     against: set[int]
     scores: list[float]
     matched: list[str]
@@ -165,6 +169,8 @@ class Router:
             topic_model(tuple(self._knn.examples)) if self._knn is not None and settings.model else None
         )
         self._model_min = settings.model_min_probability
+        self._phrase_weight = settings.model_phrase_weight
+        self._decisive = settings.decisive_score
         self._topic_pos = {t: k for k, t in enumerate(self._topic_ids)}
 
     def _add(self, text: str, topic: int, weight: float) -> None:
@@ -298,12 +304,14 @@ class Router:
         score_map = {self._topic_ids[k]: round(scores[k], 3) for k in order if scores[k] > 0}
 
         classified = top > 0 and top >= self._min_score and strongest[best] >= self._min_evidence
+        evidence = _Evidence(best if classified else -1, best if top > 0 else -1, against, scores, matched, score_map)
         if scores[self._off_topic] >= max(top, self._min_evidence):  # "đổi tiền ở đâu tỷ giá tốt": not ours
             score_map["off_topic"] = round(scores[self._off_topic], 3)
             classified = False
+        elif not (classified and top >= self._decisive) and (blended := self._blended(text, evidence)) is not None:
+            return blended
         elif self._knn is not None and (not classified or top < self._knn_weak):
-            weak = _Weak(best if classified else -1, against, scores, matched, score_map)
-            fallback = self._neighbours(text, weak) or self._modelled(text, weak)
+            fallback = self._neighbours(text, evidence)
             if fallback is not None:
                 return fallback
         if classified:
@@ -320,17 +328,61 @@ class Router:
                 runner_up=self._runner(runner, scores),
                 scores=score_map,
             )
-        # Not enough evidence: triage. The best candidate (if any) is shown as runner-up for the officer.
+        return self._triage(evidence)
+
+    def _triage(self, evidence: _Evidence) -> RouteDecision:
+        """Not enough evidence: triage, with the phrases' leading topic (if any) as runner-up for the coordinator."""
         return RouteDecision(
             topic=UNCLASSIFIED_TOPIC,
             agency=TRIAGE_AGENCY,
             confidence=0.0,
-            matched=matched,
-            runner_up=self._runner(best if top > 0 else -1, scores),
-            scores=score_map,
+            matched=evidence.matched,
+            runner_up=self._runner(evidence.leader, evidence.scores),
+            scores=evidence.score_map,
         )
 
-    def _neighbours(self, text: str, weak: _Weak) -> RouteDecision | None:
+    def _blended(self, text: str, evidence: _Evidence) -> RouteDecision | None:
+        """The topic model's probabilities, each topic's odds multiplied by e^(phrase_weight × its phrase score).
+
+        Phrases and examples vote together: a clear phrase outweighs a vague model, a confident model outweighs one
+        stray word. Off-topic phrases count for small talk; a topic a negative phrase left at zero is not a
+        candidate. Small talk, a topic less than twice as likely as small talk, or one below the minimum
+        probability (both stricter when no phrase matched at all) goes to triage. None: no model, text too short, or
+        Chinese (too few Chinese examples to learn from: its phrases and the nearest examples decide).
+        """
+        by_topic = self._model.probabilities(text) if self._model is not None and not has_cjk(text) else None
+        if by_topic is None:
+            return None
+        odds: dict[int, float] = {}  # topic index → odds; the off-topic row stands for small talk
+        for topic, probability in by_topic.items():
+            k = self._off_topic if topic == UNCLASSIFIED_TOPIC else self._topic_pos.get(topic, -1)
+            if k < 0 or (k in evidence.against and evidence.scores[k] <= 0):
+                continue
+            odds[k] = probability * math.exp(self._phrase_weight * evidence.scores[k])
+        total = sum(odds.values()) or 1.0
+        ranked = sorted(odds, key=lambda k: (-odds[k], k))
+        small_talk = odds.get(self._off_topic, 0.0) / total
+        topics = [k for k in ranked if k != self._off_topic]
+        best = topics[0] if topics else -1
+        likelihood = odds[best] / total if best >= 0 else 0.0
+        if evidence.matched:
+            least, over = self._model_min, _MODEL_OVER_SMALL_TALK
+        else:
+            least, over = max(self._model_min, _MODEL_MIN_WITHOUT_PHRASES), _MODEL_OVER_SMALL_TALK_WITHOUT_PHRASES
+        runner = next((k for k in topics[1:] if evidence.scores[k] > 0), -1)
+        if ranked[0] == self._off_topic or likelihood < least or likelihood < over * small_talk:
+            return self._triage(evidence)
+        note = [] if best == evidence.best else [f"{_MODEL_PREFIX}{round(likelihood * 100)} %"]
+        return RouteDecision(
+            topic=self._topic_ids[best],
+            agency=self._leads[best],
+            confidence=round(likelihood, 3),
+            matched=[*evidence.matched, *note],
+            runner_up=self._runner(runner, evidence.scores),
+            scores=evidence.score_map,
+        )
+
+    def _neighbours(self, text: str, evidence: _Evidence) -> RouteDecision | None:
         """Weak phrase evidence: follow the labelled examples most like this text, if they agree.
 
         A vote for small talk (or an unknown topic, or one a negative phrase speaks against) never routes
@@ -341,40 +393,20 @@ class Router:
         if verdict is None or verdict.similarity < self._knn_sim or verdict.agreement < self._knn_agree:
             return None
         example = verdict.example if len(verdict.example) <= _KNN_SHOW else verdict.example[: _KNN_SHOW - 1] + "…"
-        return self._fallback(verdict.topic, verdict.similarity * verdict.agreement, _KNN_PREFIX + example, weak)
+        return self._fallback(verdict.topic, verdict.similarity * verdict.agreement, _KNN_PREFIX + example, evidence)
 
-    def _modelled(self, text: str, weak: _Weak) -> RouteDecision | None:
-        """Weak phrase evidence and no agreeing neighbours: follow the topic model if it is sure enough.
-
-        A verdict of small talk, of the phrases' own best topic or of one a negative phrase speaks against, below
-        the threshold (higher when no phrase matched at all) or less than twice as likely as small talk changes
-        nothing.
-        """
-        if self._model is None:
-            return None
-        verdict = self._model.predict(text)
-        least = self._model_min if weak.matched else max(self._model_min, _MODEL_MIN_WITHOUT_PHRASES)
-        if (
-            verdict is None
-            or verdict.probability < least
-            or verdict.probability < _MODEL_OVER_SMALL_TALK * verdict.small_talk
-        ):
-            return None
-        note = f"{_MODEL_PREFIX}{round(verdict.probability * 100)} %"
-        return self._fallback(verdict.topic, verdict.probability, note, weak)
-
-    def _fallback(self, topic: str, certainty: float, note: str, weak: _Weak) -> RouteDecision | None:
+    def _fallback(self, topic: str, certainty: float, note: str, evidence: _Evidence) -> RouteDecision | None:
         """A fallback's topic as the decision (confidence at most 0.5: a guess), or None when it may not pick it."""
         k = self._topic_pos.get(topic, -1)
-        if k < 0 or k == weak.best or k in weak.against:
+        if k < 0 or k == evidence.best or k in evidence.against:
             return None
         return RouteDecision(
             topic=self._topic_ids[k],
             agency=self._leads[k],
             confidence=round(min(0.5, certainty), 3),
-            matched=[*weak.matched, note],
-            runner_up=self._runner(weak.best if weak.best >= 0 and weak.scores[weak.best] > 0 else -1, weak.scores),
-            scores=weak.score_map,
+            matched=[*evidence.matched, note],
+            runner_up=self._runner(evidence.leader if evidence.leader != k else -1, evidence.scores),
+            scores=evidence.score_map,
         )
 
     def _runner(self, k: int, scores: list[float]) -> dict[str, Any] | None:

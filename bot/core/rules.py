@@ -112,9 +112,14 @@ class Settings(_Model):
     knn_min_similarity: Annotated[float, Field(gt=0, le=1)] = 0.3  # cosine of the nearest example
     knn_min_agreement: Annotated[float, Field(gt=0, le=1)] = 0.6  # share of the top-k vote
     knn_k: Annotated[int, Field(ge=1, le=50)] = 5
-    # Then a model trained on the same examples (bot/core/routing_model.py), if it is this sure of a topic.
+    # A model trained on the same examples (bot/core/routing_model.py) weighs in on every message of three words or
+    # more whose phrases score below decisive_score: each point of a topic's phrase score multiplies its odds by
+    # e^model_phrase_weight, and the topic chosen must be at least model_min_probability likely (model: false: the
+    # phrases and the nearest neighbours decide alone).
+    decisive_score: Annotated[float, Field(ge=0)] = 5.0
     model: bool = True
-    model_min_probability: Annotated[float, Field(gt=0, le=1)] = 0.45
+    model_min_probability: Annotated[float, Field(gt=0, le=1)] = 0.2
+    model_phrase_weight: Annotated[float, Field(gt=0, le=5)] = 0.5
 
     @field_validator("timezone")
     @classmethod

@@ -28,10 +28,9 @@ class Part:
 
 
 def _strong(decision: RouteDecision) -> bool:
-    """Routed by its own phrases, clearly: one decisive phrase, or a clear one and a supporting one."""
-    if decision.is_triage or not decision.scores:
-        return False
-    return max(decision.scores.values()) >= _CLEAR_SCORE
+    """Routed by its own phrases, clearly: one decisive phrase, or a clear one and a supporting one, for the topic
+    it was routed to (not one the topic model overruled)."""
+    return not decision.is_triage and decision.scores.get(decision.topic, 0.0) >= _CLEAR_SCORE
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
