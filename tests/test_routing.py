@@ -111,6 +111,10 @@ def test_blind_sets_agency_accuracy(router: Router, path: Path) -> None:
 # small talk 100 % (30/30). Then they joined the examples and phrases for "không được biết trước", "các đơn vị
 # khác cùng ngành", "toàn giao cho", "bảo lãnh" and kin were added (formal 100 % each, chat 97.8 % each: a land
 # price table nobody announced and a grocery's e-invoice question go to land and to tax, both defensible).
+# The "12" sets, written after that tuning and measured once before any on them: formal 88.6 % (31/35), chat
+# 84.4 % (38/45), small talk 100 % (30/30); unaccented "thue" (rent) read as "thuế" (tax) was one miss. Then tuned
+# (formal 97.1 %: a mining licence's many steps go to land and resources, like round 4's water permit; chat 100 %).
+# Rounds 10-12 together, before tuning: formal 94.3 % (99/105), chat 89.6 % (121/135), small talk 100 % (90/90).
 ISSUE_12_SETS = [
     ("routing_blind_formal.jsonl", 0.97),
     ("routing_holdout_formal2.jsonl", 0.95),
@@ -145,6 +149,9 @@ ISSUE_12_SETS = [
     ("routing_holdout_formal11.jsonl", 0.97),
     ("routing_holdout_chat11.jsonl", 0.95),
     ("routing_holdout_smalltalk11.jsonl", 1.0),
+    ("routing_holdout_formal12.jsonl", 0.97),
+    ("routing_holdout_chat12.jsonl", 0.95),
+    ("routing_holdout_smalltalk12.jsonl", 1.0),
 ]
 
 
