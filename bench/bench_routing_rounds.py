@@ -12,18 +12,18 @@ were chosen: a change to the router that helps these figures helps wording no ph
 from __future__ import annotations
 
 import argparse
+import io
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.core.route_cli import load_examples  # noqa: E402
+from bot.core.route_cli import evaluate, load_examples  # noqa: E402
 from bot.core.routing import Router  # noqa: E402
-from bot.core.rules import Rules, load_rules  # noqa: E402
+from bot.core.rules import Rules, load_rules, parse_rules  # noqa: E402
 
 # round → the commit whose routing_rules.yaml preceded that round's tuning
 BEFORE_TUNING = {
@@ -35,14 +35,11 @@ BEFORE_TUNING = {
 REGISTERS = ("formal", "chat", "smalltalk")
 
 
-def rules_before(commit: str, today: Rules, workdir: Path) -> Rules:
+def rules_before(commit: str, today: Rules) -> Rules:
     """Today's rules with the topics and off-topic phrases of routing_rules.yaml at `commit`."""
-    text = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{commit}:routing_rules.yaml"], check=True, capture_output=True, text=True
-    ).stdout
-    path = workdir / f"rules_{commit}.yaml"
-    path.write_text(text, encoding="utf-8")
-    old = load_rules(path, fresh=True)
+    source = f"{commit}:routing_rules.yaml"
+    text = subprocess.run(["git", "-C", str(ROOT), "show", source], check=True, capture_output=True, text=True).stdout
+    old = parse_rules(text, source)
     return today.model_copy(update={"topics": old.topics, "off_topic": old.off_topic})
 
 
@@ -55,21 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_model:
         today = today.model_copy(update={"settings": today.settings.model_copy(update={"model": False})})
     totals = {register: [0, 0] for register in REGISTERS}
-    with tempfile.TemporaryDirectory() as tmp:
-        cache: dict[str, Rules] = {}
-        for number, commit in BEFORE_TUNING.items():
-            rules = cache.setdefault(commit, rules_before(commit, today, Path(tmp)))
-            for register in REGISTERS:
-                path = ROOT / "tests" / "data" / f"routing_holdout_{register}{number}.jsonl"
-                examples = load_examples(path)
-                router = Router(rules, knn_exclude=[ex.text for ex in examples])
-                right = 0
-                for ex in examples:
-                    agency = router.route(ex.text).agency
-                    right += agency in ex.agencies or ("unclassified" in ex.topics and agency == "triage")
-                totals[register][0] += right
-                totals[register][1] += len(examples)
-                print(f"{path.name}: {right}/{len(examples)} = {100 * right / len(examples):.1f} %", flush=True)
+    cache: dict[str, Rules] = {}
+    for number, commit in BEFORE_TUNING.items():
+        if commit not in cache:
+            cache[commit] = rules_before(commit, today)
+        for register in REGISTERS:
+            path = ROOT / "tests" / "data" / f"routing_holdout_{register}{number}.jsonl"
+            examples = load_examples(path)
+            router = Router(cache[commit], knn_exclude=[ex.text for ex in examples])
+            right = round(evaluate(router, path, io.StringIO()) * len(examples))  # agency accuracy, as `pcibot route`
+            totals[register][0] += right
+            totals[register][1] += len(examples)
+            print(f"{path.name}: {right}/{len(examples)} = {100 * right / len(examples):.1f} %", flush=True)
     for register, (right, total) in totals.items():
         print(f"{register}: {right}/{total} = {100 * right / total:.1f} %")
     return 0

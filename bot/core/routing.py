@@ -360,9 +360,8 @@ class Router:
                 continue
             odds[k] = probability * math.exp(self._phrase_weight * evidence.scores[k])
         total = sum(odds.values()) or 1.0
-        ranked = sorted(odds, key=lambda k: (-odds[k], k))
         small_talk = odds.get(self._off_topic, 0.0) / total
-        topics = [k for k in ranked if k != self._off_topic]
+        topics = sorted((k for k in odds if k != self._off_topic), key=lambda k: (-odds[k], k))
         best = topics[0] if topics else -1
         likelihood = odds[best] / total if best >= 0 else 0.0
         if evidence.matched:
@@ -370,7 +369,7 @@ class Router:
         else:
             least, over = max(self._model_min, _MODEL_MIN_WITHOUT_PHRASES), _MODEL_OVER_SMALL_TALK_WITHOUT_PHRASES
         runner = next((k for k in topics[1:] if evidence.scores[k] > 0), -1)
-        if ranked[0] == self._off_topic or likelihood < least or likelihood < over * small_talk:
+        if likelihood < least or likelihood < over * small_talk:  # over >= 2: small talk ahead is triage too
             return self._triage(evidence)
         note = [] if best == evidence.best else [f"{_MODEL_PREFIX}{round(likelihood * 100)} %"]
         return RouteDecision(
