@@ -267,6 +267,32 @@ def test_no_fallback_picks_a_topic_a_negative_phrase_speaks_against(router: Rout
     assert router.route(text).agency != "so_nong_nghiep_moi_truong"
 
 
+class _TornModel:
+    """Stands in for the topic model: the single likeliest topic is tax, but two topics of one agency outweigh it."""
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        return {
+            "thue_thanh_quyet_toan": 0.32,
+            "tinh_minh_bach": 0.30,
+            "chinh_quyen_kien_tao": 0.28,
+            "ho_tro_doanh_nghiep": 0.05,
+            "unclassified": 0.05,
+        }
+
+
+def test_model_likelihood_counts_per_agency_not_per_topic(router: Router) -> None:
+    """A message goes to an agency: the model unsure between two of the Provincial Office's topics (30 % + 28 %)
+    sends it there, to the likelier of the two, rather than to tax (32 %) or, below 45 % without phrases, triage."""
+    torn = Router(router.rules, examples=[])
+    torn._model = _TornModel()  # type: ignore[assignment]
+    text = "xin hỏi việc này giờ tính sao đây"
+    assert Router(router.rules, examples=[]).route(text).agency == "triage"  # no phrase matches
+    decision = torn.route(text)
+    assert (decision.agency, decision.topic) == ("van_phong_ubnd", "tinh_minh_bach")
+    assert decision.confidence == pytest.approx(0.58)
+    assert decision.matched == ["theo mô hình ví dụ: 58 %"]
+
+
 def test_topic_model_is_trained_once_per_set_of_examples(router: Router) -> None:
     """Every app and CLI command builds a Router; the same examples reuse one trained model."""
     first, again = Router(router.rules), Router(router.rules)

@@ -21,7 +21,7 @@ _FUZZY_FACTOR = 0.8  # a phrase matched through a typo counts this much
 _KNN_PREFIX = "giống ví dụ: "  # explanation of a nearest-neighbour routing
 _KNN_SHOW = 80  # characters of the similar example shown
 _MODEL_PREFIX = "theo mô hình ví dụ: "  # explanation when the topic model changed the phrases' verdict
-# The chosen topic must be this many times as likely as small talk, and at least this likely when no phrase matched
+# The chosen agency must be this many times as likely as small talk, and at least this likely when no phrase matched
 # at all (text without any vocabulary officials wrote down is more often chit-chat than a topic's new wording).
 _MODEL_OVER_SMALL_TALK = 2.0
 _MODEL_OVER_SMALL_TALK_WITHOUT_PHRASES = 4.0
@@ -346,9 +346,11 @@ class Router:
 
         Phrases and examples vote together: a clear phrase outweighs a vague model, a confident model outweighs one
         stray word. Off-topic phrases count for small talk; a topic a negative phrase left at zero is not a
-        candidate. Small talk, a topic less than twice as likely as small talk, or one below the minimum
-        probability (both stricter when no phrase matched at all) goes to triage. None: no model, text too short, or
-        Chinese (too few Chinese examples to learn from: its phrases and the nearest examples decide).
+        candidate. The message goes to an agency, so the likelihoods of an agency's topics add up: the likeliest
+        agency wins, with its likeliest topic. Small talk, an agency less than twice as likely as small talk, or
+        one below the minimum probability (both stricter when no phrase matched at all) goes to triage. None: no
+        model, text too short, or Chinese (too few Chinese examples to learn from: its phrases and the nearest
+        examples decide).
         """
         by_topic = self._model.probabilities(text) if self._model is not None and not has_cjk(text) else None
         if by_topic is None:
@@ -361,9 +363,15 @@ class Router:
             odds[k] = probability * math.exp(self._phrase_weight * evidence.scores[k])
         total = sum(odds.values()) or 1.0
         small_talk = odds.get(self._off_topic, 0.0) / total
-        topics = sorted((k for k in odds if k != self._off_topic), key=lambda k: (-odds[k], k))
+        by_agency: dict[str, float] = {}  # the message goes to an agency: its topics' likelihoods add up
+        for k, value in odds.items():
+            if k != self._off_topic:
+                by_agency[self._leads[k]] = by_agency.get(self._leads[k], 0.0) + value
+        topics = sorted(
+            (k for k in odds if k != self._off_topic), key=lambda k: (-by_agency[self._leads[k]], -odds[k], k)
+        )
         best = topics[0] if topics else -1
-        likelihood = odds[best] / total if best >= 0 else 0.0
+        likelihood = by_agency[self._leads[best]] / total if best >= 0 else 0.0
         if evidence.matched:
             least, over = self._model_min, _MODEL_OVER_SMALL_TALK
         else:
