@@ -31,6 +31,7 @@ BEFORE_TUNING = {
     **dict.fromkeys((6, 7, 8, 9), "9dfae69"),
     **dict.fromkeys((10, 11), "2e60450"),
     12: "c07e51d",
+    13: "3438ea2",
 }
 REGISTERS = ("formal", "chat", "smalltalk")
 

@@ -106,6 +106,7 @@ SHORTHAND: Mapping[str, str] = {
     "smes": "doanh nghiep nho va vua",
     "fdi": "von dau tu nuoc ngoai",
     "csgt": "canh sat giao thong",
+    "qltt": "quan ly thi truong",
     "thads": "thi hanh an dan su",
     "tand": "toa an nhan dan",
     # Run-together names of online systems and more office shorthand.
