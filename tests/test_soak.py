@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram_limits import Limits
-from bot.core.outbox import RECORD_SECONDS
+from bot.core.outbox import RECORD_EVERY
 from tests.soak import soak
 
 pytestmark = pytest.mark.e2e
 
 # A kill can only repeat what Telegram accepted but the sender had not yet recorded: outcomes are written at
-# least every record_seconds, and at most overall_per_second messages leave in a second (+1 for the one in hand).
-IN_FLIGHT = int(Limits().overall_per_second * RECORD_SECONDS) + 1
+# least every RECORD_EVERY deliveries (the one in hand included).
+IN_FLIGHT = RECORD_EVERY
 
 
 async def test_kill_nine_ten_times_loses_no_tracking_code_dialog_or_message() -> None:

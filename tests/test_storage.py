@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import App, build, stop
 from bot.channels.base import Delivery, Incoming, Outgoing, SendResult
 from bot.core.notify import enqueue
-from bot.core.outbox import OutboxSender
+from bot.core.outbox import RECORD_EVERY, OutboxSender
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Agency, Base, DialogState, KeyValue, OutboxMessage, ProcessedEvent, Ticket
 from storage.officers import all_agencies
@@ -166,6 +166,41 @@ async def test_outbox_rows_are_claimed_and_delivered_once(engine: AsyncEngine) -
     assert states == {"sent": 30, "held": 1, "pending": 1}
     assert sent.platform_message_id == "m" and sent.attempts == 1 and sent.sent_at is not None
     assert await senders[0].run_once() == 0  # nothing is sent twice
+
+
+class Killed(BaseException):
+    """The process died (SIGKILL): nothing after this runs, not even an `except Exception`."""
+
+
+class DyingChannel(RecordingChannel):
+    """Delivers until the `fatal`-th message reaches the chat, then the process dies before the answer."""
+
+    def __init__(self, fatal: int) -> None:
+        super().__init__()
+        self.fatal = fatal
+
+    async def deliver(self, target: Delivery, message: Outgoing) -> SendResult:
+        result = await super().deliver(target, message)
+        if len(self.delivered) == self.fatal:
+            raise Killed
+        return result
+
+
+async def test_a_crash_mid_burst_leaves_at_most_record_every_messages_to_send_again(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    maker = make_sessionmaker(engine)
+    now = datetime.now(UTC)
+    async with maker() as session, session.begin():
+        for i in range(40):
+            enqueue(session, now, channel="rec", chat_id=f"c{i}", audience="reply", message=Outgoing(f"tin {i}"))
+    dying = DyingChannel(fatal=23)  # a burst of 23 fast deliveries, well inside RECORD_SECONDS
+    with pytest.raises(Killed):
+        await OutboxSender(maker, {"rec": dying}).run_once()
+    async with maker() as session:
+        sent = set((await session.execute(select(OutboxMessage.id).where(OutboxMessage.state == "sent"))).scalars())
+    resent = [i for i, _ in dying.delivered if i not in sent]  # reached the chat, not recorded: will go again
+    assert 1 <= len(resent) <= RECORD_EVERY, resent
+    assert len(sent) == 23 - len(resent)
 
 
 async def test_a_stale_claim_is_retried_and_a_live_one_is_not(engine: AsyncEngine) -> None:

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 60
 MAX_ATTEMPTS = 12
 RECORD_SECONDS = 0.2  # outcomes are committed at least this often (a crash may resend what was sent since)
+RECORD_EVERY = 5  # … and at least every this many deliveries: a crash resends at most this many messages
 HELD_WINDOW = "held_window"  # undeliverable until the business writes again (Zalo's 7-day window)
 
 
@@ -74,12 +75,14 @@ class OutboxSender(BatchWorker):
         batch: int = 50,
         idle_seconds: float = 1.0,
         record_seconds: float = RECORD_SECONDS,
+        record_every: int = RECORD_EVERY,
     ) -> None:
         super().__init__("outbox-sender", idle_seconds)
         self.maker = maker
         self.channels = channels
         self.batch = batch
         self.record_seconds = record_seconds
+        self.record_every = record_every
         self.holder = f"{os.getpid()}"
         self.on_unreachable: Callable[[AsyncSession, OutboxMessage], Awaitable[None]] | None = None
 
@@ -131,10 +134,11 @@ class OutboxSender(BatchWorker):
     async def run_once(self) -> int:
         """Deliver every due row once; returns how many were attempted.
 
-        Outcomes are written together, at the end of the batch or once the oldest unwritten one is
-        `record_seconds` old: one transaction per few deliveries instead of one each, while a crash
-        between a send and its record (the row is then sent again after its claim lapses) stays as
-        unlikely as before.
+        Outcomes are written together, at the end of the batch, once the oldest unwritten one is
+        `record_seconds` old or once `record_every` are unwritten: one transaction per few deliveries
+        instead of one each. A crash between a send and its record sends the row again after its claim
+        lapses; the count keeps that to `record_every` messages however fast a burst goes out (Telegram
+        lets 30 through in a few milliseconds after a quiet second, so a time bound alone does not).
         """
         rows = await self._claim(now_utc())
         done: list[tuple[OutboxMessage, SendResult]] = []
@@ -157,7 +161,7 @@ class OutboxSender(BatchWorker):
             if not done:
                 oldest = time.monotonic()
             done.append((row, result))
-            if time.monotonic() - oldest >= self.record_seconds:
+            if len(done) >= self.record_every or time.monotonic() - oldest >= self.record_seconds:
                 await self._record(done)
                 done = []
         if done:
