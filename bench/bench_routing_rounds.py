@@ -32,6 +32,7 @@ BEFORE_TUNING = {
     **dict.fromkeys((10, 11), "2e60450"),
     12: "c07e51d",
     13: "3438ea2",
+    14: "aaa0ca8",
 }
 REGISTERS = ("formal", "chat", "smalltalk")
 
