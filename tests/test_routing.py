@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -275,30 +276,69 @@ def test_no_fallback_picks_a_topic_a_negative_phrase_speaks_against(router: Rout
     assert router.route(text).agency != "so_nong_nghiep_moi_truong"
 
 
-class _TornModel:
-    """Stands in for the topic model: the single likeliest topic is tax, but two topics of one agency outweigh it."""
+class _FixedModel:
+    """Stands in for the topic model with fixed probabilities, whatever the text."""
+
+    def __init__(self, probabilities: dict[str, float]) -> None:
+        self.fixed = probabilities
 
     def probabilities(self, text: str) -> dict[str, float]:
-        return {
-            "thue_thanh_quyet_toan": 0.32,
-            "tinh_minh_bach": 0.30,
-            "chinh_quyen_kien_tao": 0.28,
-            "ho_tro_doanh_nghiep": 0.05,
-            "unclassified": 0.05,
-        }
+        return dict(self.fixed)
+
+
+def _with_model(router: Router, probabilities: dict[str, float]) -> Router:
+    """The router's rules without examples, its topic model replaced by fixed probabilities."""
+    fixed = Router(router.rules, examples=[])
+    fixed._model = _FixedModel(probabilities)  # type: ignore[assignment]
+    return fixed
 
 
 def test_model_likelihood_counts_per_agency_not_per_topic(router: Router) -> None:
     """A message goes to an agency: the model unsure between two of the Provincial Office's topics (30 % + 28 %)
     sends it there, to the likelier of the two, rather than to tax (32 %) or, below 45 % without phrases, triage."""
-    torn = Router(router.rules, examples=[])
-    torn._model = _TornModel()  # type: ignore[assignment]
+    # the single likeliest topic is tax, but two topics of one agency outweigh it
+    torn = _with_model(
+        router,
+        {
+            "thue_thanh_quyet_toan": 0.32,
+            "tinh_minh_bach": 0.30,
+            "chinh_quyen_kien_tao": 0.28,
+            "ho_tro_doanh_nghiep": 0.05,
+            "unclassified": 0.05,
+        },
+    )
     text = "xin hỏi việc này giờ tính sao đây"
     assert Router(router.rules, examples=[]).route(text).agency == "triage"  # no phrase matches
     decision = torn.route(text)
     assert (decision.agency, decision.topic) == ("van_phong_ubnd", "tinh_minh_bach")
     assert decision.confidence == pytest.approx(0.58)
     assert decision.matched == ["theo mô hình ví dụ: 58 %"]
+
+
+def test_whether_a_message_is_ours_is_asked_of_all_topics_together(router: Router) -> None:
+    """Small talk at 24 % against tax 46 % and land 30 %: no one agency is four times as likely as small talk, but
+    the message is three times as likely to be about some topic as not; it goes to the likeliest agency."""
+    text = "xin hỏi việc này giờ tính sao đây"  # no phrase matches
+    split = _with_model(router, {"thue_thanh_quyet_toan": 0.46, "tiep_can_dat_dai": 0.30, "unclassified": 0.24})
+    assert split.route(text).agency == "thue_tinh"
+    chat = _with_model(router, {"thue_thanh_quyet_toan": 0.46, "tiep_can_dat_dai": 0.24, "unclassified": 0.30})
+    assert chat.route(text).agency == "triage"  # topics together 70 %: less than three times small talk
+
+
+def test_small_talk_likelier_than_every_agency_goes_to_triage(router: Router) -> None:
+    """Topics together 70 %, but small talk (30 %) is likelier than any one agency (tax 27 % after its phrase): not
+    routed on a guess. With small talk at 20 %, tax (30 % then) is routed, though not twice as likely as it."""
+    text = "cho mình hỏi chút về hoàn thuế nhé"  # "hoàn thuế": tax's odds × e^(0.5 × 3)
+    raw = {"thue_thanh_quyet_toan": 0.27 / math.exp(1.5), "tiep_can_dat_dai": 0.25, "thiet_che_phap_ly": 0.18}
+    assert _with_model(router, {**raw, "unclassified": 0.30}).route(text).agency == "triage"
+    assert _with_model(router, {**raw, "unclassified": 0.20}).route(text).agency == "thue_tinh"
+
+
+def test_two_phrases_cannot_share_a_syllable(router: Router) -> None:
+    """ "kiem tra ve sinh" is "kiểm tra | vệ sinh": the phrase "trả về" across the two words does not count."""
+    assert router.route("kiem tra ve sinh thuc pham lien tuc").matched[:1] == ["kiểm tra"]
+    assert "trả về" not in router.route("kiem tra ve sinh thuc pham lien tuc").matched
+    assert "trả về" in router.route("ho so nop len bi tra ve 3 lan").matched
 
 
 def test_topic_model_is_trained_once_per_set_of_examples(router: Router) -> None:

@@ -21,10 +21,12 @@ _FUZZY_FACTOR = 0.8  # a phrase matched through a typo counts this much
 _KNN_PREFIX = "giống ví dụ: "  # explanation of a nearest-neighbour routing
 _KNN_SHOW = 80  # characters of the similar example shown
 _MODEL_PREFIX = "theo mô hình ví dụ: "  # explanation when the topic model changed the phrases' verdict
-# The chosen agency must be this many times as likely as small talk, and at least this likely when no phrase matched
-# at all (text without any vocabulary officials wrote down is more often chit-chat than a topic's new wording).
+# A message must be this many times as likely to be about some topic as small talk (whether it is ours at all is
+# asked once, of all topics together, not of the best agency alone), and at least this likely for the chosen agency
+# when no phrase matched at all (text without any vocabulary officials wrote down is more often chit-chat than a
+# topic's new wording).
 _MODEL_OVER_SMALL_TALK = 2.0
-_MODEL_OVER_SMALL_TALK_WITHOUT_PHRASES = 4.0
+_MODEL_OVER_SMALL_TALK_WITHOUT_PHRASES = 3.0
 _MODEL_MIN_WITHOUT_PHRASES = 0.45
 
 
@@ -70,6 +72,16 @@ class _Hit:
     end: int
     phrase: _Phrase
     fuzzy: bool
+
+
+def _outranks(other: _Hit, hit: _Hit) -> bool:
+    """Whether a phrase match makes another a misreading: they share words, `other` does not lie inside `hit`, and
+    it reads first (longer; as long and heavier; or as long, as heavy and earlier). Two phrases over one syllable
+    are seldom both meant: "kiem tra ve sinh" is "kiểm tra | vệ sinh", not "trả về"."""
+    overlap = other.start < hit.end and hit.start < other.end
+    inside = hit.start <= other.start and other.end <= hit.end
+    rank = (other.end - other.start, other.phrase.weight, -other.start)
+    return overlap and not inside and rank > (hit.end - hit.start, hit.phrase.weight, -hit.start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,18 +265,11 @@ class Router:
 
     @staticmethod
     def _longest_only(hits: list[_Hit]) -> list[_Hit]:
-        """Drop a positive hit whose span lies strictly inside another positive hit's span."""
+        """Drop a positive hit that another positive hit outranks (inside a longer one, or crossing one read first)."""
         if len(hits) < 2:
             return hits
-        positive = [(h.start, h.end) for h in hits if h.phrase.weight > 0]
-        kept: list[_Hit] = []
-        for h in hits:
-            if h.phrase.weight > 0 and any(
-                s <= h.start and h.end <= e and (e - s) > (h.end - h.start) for s, e in positive
-            ):
-                continue
-            kept.append(h)
-        return kept
+        positive = [h for h in hits if h.phrase.weight > 0]
+        return [h for h in hits if h.phrase.weight <= 0 or not any(_outranks(o, h) for o in positive)]
 
     # -- routing ----------------------------------------------------------------------------------------
 
@@ -347,8 +352,9 @@ class Router:
         Phrases and examples vote together: a clear phrase outweighs a vague model, a confident model outweighs one
         stray word. Off-topic phrases count for small talk; a topic a negative phrase left at zero is not a
         candidate. The message goes to an agency, so the likelihoods of an agency's topics add up: the likeliest
-        agency wins, with its likeliest topic. Small talk, an agency less than twice as likely as small talk, or
-        one below the minimum probability (both stricter when no phrase matched at all) goes to triage. None: no
+        agency wins, with its likeliest topic. A message less than twice as likely topical as small talk, one whose
+        best agency is less likely than small talk or below the minimum probability (stricter when no phrase
+        matched at all) goes to triage. None: no
         model, text too short, or Chinese (too few Chinese examples to learn from: its phrases and the nearest
         examples decide).
         """
@@ -377,7 +383,7 @@ class Router:
         else:
             least, over = max(self._model_min, _MODEL_MIN_WITHOUT_PHRASES), _MODEL_OVER_SMALL_TALK_WITHOUT_PHRASES
         runner = next((k for k in topics[1:] if evidence.scores[k] > 0), -1)
-        if likelihood < least or likelihood < over * small_talk:  # over >= 2: small talk ahead is triage too
+        if likelihood < least or likelihood < small_talk or 1.0 - small_talk < over * small_talk:
             return self._triage(evidence)
         note = [] if best == evidence.best else [f"{_MODEL_PREFIX}{round(likelihood * 100)} %"]
         return RouteDecision(
