@@ -33,6 +33,7 @@ BEFORE_TUNING = {
     12: "c07e51d",
     13: "3438ea2",
     14: "aaa0ca8",
+    15: "8899af5",
 }
 REGISTERS = ("formal", "chat", "smalltalk")
 
