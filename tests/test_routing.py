@@ -78,6 +78,13 @@ def test_blind_sets_agency_accuracy(router: Router, path: Path) -> None:
     assert wrong_small_talk == []
 
 
+def test_chit_chat_examples_stay_in_triage_when_left_out(router: Router) -> None:
+    """The small-talk examples in four registers, each read without its own file: all go to triage (the Chinese
+    "谅山有什么好吃的？" once followed a neighbour about household businesses that shares "有什么")."""
+    acc, wrong_small_talk = _accuracy_and_triage(router, REPO / "tests" / "data" / "routing_smalltalk.jsonl")
+    assert (acc, wrong_small_talk) == (1.0, [])
+
+
 # Issue 12's targets, on sets written for it (not in the nearest-neighbour examples). Agency accuracy before any
 # tuning on them: formal 88.2 %, chat 86.8 %, small talk 94.3 %; the "2" holdouts, measured once after tuning on
 # the first three: 96.0 %, 92.0 %, 93.3 % (then tuned too; figures in the closing note of issue 12). The "3" sets,
