@@ -354,9 +354,8 @@ class Router:
         candidate. The message goes to an agency, so the likelihoods of an agency's topics add up: the likeliest
         agency wins, with its likeliest topic. A message less than twice as likely topical as small talk, one whose
         best agency is less likely than small talk or below the minimum probability (stricter when no phrase
-        matched at all) goes to triage. None: no
-        model, text too short, or Chinese (too few Chinese examples to learn from: its phrases and the nearest
-        examples decide).
+        matched at all) goes to triage. None: no model, text too short, or Chinese (too few Chinese examples to
+        learn from: its phrases and the nearest examples decide).
         """
         by_topic = self._model.probabilities(text) if self._model is not None and not has_cjk(text) else None
         if by_topic is None:
