@@ -361,8 +361,9 @@ def test_small_talk_likelier_than_every_agency_goes_to_triage(router: Router) ->
 
 def test_two_phrases_cannot_share_a_syllable(router: Router) -> None:
     """ "kiem tra ve sinh" is "kiểm tra | vệ sinh": the phrase "trả về" across the two words does not count."""
-    assert router.route("kiem tra ve sinh thuc pham lien tuc").matched[:1] == ["kiểm tra"]
-    assert "trả về" not in router.route("kiem tra ve sinh thuc pham lien tuc").matched
+    inspection = router.route("kiem tra ve sinh thuc pham lien tuc").matched
+    assert inspection[:1] == ["kiểm tra"]
+    assert "trả về" not in inspection
     assert "trả về" in router.route("ho so nop len bi tra ve 3 lan").matched
 
 

@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import App, build, stop
 from bot.channels.base import Delivery, Incoming, Outgoing, SendResult
@@ -138,13 +138,21 @@ class RecordingChannel:
         return self.result
 
 
-async def test_outbox_rows_are_claimed_and_delivered_once(engine: AsyncEngine) -> None:
+async def _replies_queued(engine: AsyncEngine, chats: list[str]) -> async_sessionmaker[AsyncSession]:
+    """A migrated database whose outbox holds a reply due now on the "rec" channel to each chat ("tin 0", "tin 1" …)."""
     await upgrade(engine)
     maker = make_sessionmaker(engine)
     now = datetime.now(UTC)
     async with maker() as session, session.begin():
-        for i in range(30):
-            enqueue(session, now, channel="rec", chat_id="c1", audience="reply", message=Outgoing(f"tin {i}"))
+        for i, chat in enumerate(chats):
+            enqueue(session, now, channel="rec", chat_id=chat, audience="reply", message=Outgoing(f"tin {i}"))
+    return maker
+
+
+async def test_outbox_rows_are_claimed_and_delivered_once(engine: AsyncEngine) -> None:
+    maker = await _replies_queued(engine, ["c1"] * 30)
+    now = datetime.now(UTC)
+    async with maker() as session, session.begin():
         enqueue(session, now, channel="rec", chat_id="c2", audience="agency", message=Outgoing("giữ"), held=True)
         enqueue(session, now, channel="other", chat_id="c3", audience="reply", message=Outgoing("kênh khác"))
     channel = RecordingChannel()
@@ -187,12 +195,7 @@ class DyingChannel(RecordingChannel):
 
 
 async def test_a_crash_mid_burst_leaves_at_most_record_every_messages_to_send_again(engine: AsyncEngine) -> None:
-    await upgrade(engine)
-    maker = make_sessionmaker(engine)
-    now = datetime.now(UTC)
-    async with maker() as session, session.begin():
-        for i in range(40):
-            enqueue(session, now, channel="rec", chat_id=f"c{i}", audience="reply", message=Outgoing(f"tin {i}"))
+    maker = await _replies_queued(engine, [f"c{i}" for i in range(40)])
     dying = DyingChannel(fatal=23)  # a burst of 23 fast deliveries, well inside RECORD_SECONDS
     with pytest.raises(Killed):
         await OutboxSender(maker, {"rec": dying}).run_once()
